@@ -1,0 +1,13 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+	interface Locals {
+		/** Set by the trap page route so that <Snippet> knows whose snippets it shows. */
+		trap?: { name: string; file: string };
+	}
+}
+
+interface ImportMetaEnv {
+	/** Absolute path of the project root, defined in astro.config.mjs. */
+	readonly CATALOG_ROOT: string;
+}
