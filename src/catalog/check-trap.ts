@@ -108,7 +108,7 @@ export interface CheckContext {
 	root: string;
 	/** Names of every trap in the catalog. */
 	knownTraps: ReadonlySet<string>;
-	/** Reads a snippet file by absolute path; returns null when it does not exist. */
+	/** Reads a snippet file by absolute path; returns null when it does not exist, throws when it may not be read. */
 	readSnippet(absolutePath: string): string | null;
 }
 
@@ -139,7 +139,13 @@ export function checkTrapPage(page: ParsedTrapPage, ctx: CheckContext): CatalogP
 			problems.push({ file, line: at(['snippets', i, 'file']), field: `snippets[${i}].file`, message: (e as Error).message });
 			return;
 		}
-		const text = ctx.readSnippet(path);
+		let text: string | null;
+		try {
+			text = ctx.readSnippet(path);
+		} catch (e) {
+			problems.push({ file, line: at(['snippets', i, 'file']), field: `snippets[${i}].file`, message: (e as Error).message });
+			return;
+		}
 		if (text === null) {
 			problems.push({
 				file,

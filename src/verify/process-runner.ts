@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BoundedOutput } from './bounded-output.ts';
+
+/** What happened to a child process run by {@link runProcess}. */
+export interface ProcessOutcome {
+	exitCode: number | null;
+	signal: NodeJS.Signals | null;
+	/** True when the run was stopped by the caller (timeout or an early verdict), not by the program. */
+	killed: boolean;
+	/** Milliseconds from spawn to exit. */
+	elapsedMs: number;
+	stdout: string;
+	stderr: string;
+	truncated: { stdout: boolean; stderr: boolean };
+	/** Descendants that were still alive when the run ended and had to be killed. */
+	strays: number;
+}
+
+export interface RunProcessOptions {
+	cwd?: string;
+	env?: NodeJS.ProcessEnv;
+	/** Hard limit: the whole process group is killed after this many ms from spawn. */
+	killAfterMs: number;
+	/** Extra pipes (fd 3, 4, …) handed to the child; each line the child writes to fd 3 reaches `onMessage`. */
+	onMessage?: (line: string, stop: () => void) => void;
+}
+
+const MARKER = 'TRAP_CATALOG_RUN';
+let runCounter = 0;
+
+/**
+ * Runs `command` in its own process group and session with bounded stdout/stderr. When it
+ * exits, is stopped through `onMessage`, or passes `killAfterMs`, the whole group, and any
+ * descendant that left it, is killed with SIGKILL, so that no snippet process outlives its run.
+ */
+export function runProcess(command: string, args: string[], options: RunProcessOptions): Promise<ProcessOutcome> {
+	const runId = `${process.pid}-${++runCounter}-${Date.now()}`;
+	const started = performance.now();
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: { ...(options.env ?? process.env), [MARKER]: runId },
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+	});
+	const stdout = new BoundedOutput();
+	const stderr = new BoundedOutput();
+	child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+	child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+
+	let killed = false;
+	let strays = 0;
+	const stop = () => {
+		if (killed) return;
+		killed = true;
+		killGroup(child.pid);
+		strays += killMarked(runId);
+	};
+	const messages = child.stdio[3] as NodeJS.ReadableStream | null;
+	if (messages && options.onMessage) {
+		let pending = '';
+		messages.on('data', (c: Buffer) => {
+			pending += c.toString('utf8');
+			let nl: number;
+			while ((nl = pending.indexOf('\n')) !== -1) {
+				const line = pending.slice(0, nl);
+				pending = pending.slice(nl + 1);
+				if (line.trim()) options.onMessage!(line, stop);
+			}
+		});
+	}
+	const timer = setTimeout(stop, options.killAfterMs);
+
+	return new Promise((resolve, reject) => {
+		let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | null = null;
+		const finish = () => {
+			clearTimeout(timer);
+			resolve({
+				exitCode: exit!.code,
+				signal: exit!.signal,
+				killed,
+				elapsedMs: exit!.at - started,
+				stdout: stdout.text(),
+				stderr: stderr.text(),
+				truncated: { stdout: stdout.truncated, stderr: stderr.truncated },
+				strays,
+			});
+		};
+		child.on('error', (err) => {
+			clearTimeout(timer);
+			reject(new Error(`cannot start ${command}: ${err.message}`));
+		});
+		child.on('exit', (code, signal) => {
+			exit = { code, signal, at: performance.now() };
+			// The leader is gone; take down whatever it left behind, in its group or outside it.
+			killGroup(child.pid);
+			strays += killMarked(runId);
+			// Output still in the pipes arrives before 'close'; a stray that kept a pipe open cannot hold us.
+			const grace = setTimeout(() => {
+				for (const stream of child.stdio) stream?.destroy();
+				finish();
+			}, 1000);
+			child.once('close', () => {
+				clearTimeout(grace);
+				finish();
+			});
+		});
+	});
+}
+
+function killGroup(pid: number | undefined): void {
+	if (!pid) return;
+	try {
+		process.kill(-pid, 'SIGKILL');
+	} catch {
+		// Already gone.
+	}
+}
+
+/** Kills every process whose environment carries this run's marker (descendants that left the group). */
+function killMarked(runId: string): number {
+	let count = 0;
+	let pids: string[];
+	try {
+		pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+	} catch {
+		return 0; // Not Linux: the process-group kill is all we can do.
+	}
+	const needle = `${MARKER}=${runId}\0`;
+	for (const pid of pids) {
+		try {
+			if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) {
+				process.kill(Number(pid), 'SIGKILL');
+				count++;
+			}
+		} catch {
+			// Gone, or not ours to read.
+		}
+	}
+	return count;
+}

@@ -1,0 +1,176 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load-catalog.ts';
+import { extractRegion, findMarkedLines } from '../../src/catalog/regions.ts';
+import { findSnippetReferences } from '../../src/catalog/snippet-refs.ts';
+import { Page } from '../support/html.ts';
+import { ROOT } from '../support/paths.ts';
+
+const site = inject('siteDir');
+const catalog = loadCatalog(ROOT);
+const SEED = 'asyncio-lock-non-reentrant-deadlock';
+
+describe('every trap page', () => {
+	for (const trap of catalog.pages) {
+		describe(trap.id, () => {
+			const page = Page.load(site, `traps/${trap.id}/index.html`);
+			const { references } = findSnippetReferences(trap.split.body, trap.split.bodyStartLine);
+			const figures = page.all('figure.snippet');
+
+			it('is titled and searchable', () => {
+				expect(page.text(page.one('h1'))).toBe(trap.data!.title);
+				expect(page.all('[data-pagefind-body]').length).toBe(1);
+			});
+
+			it('shows each referenced snippet verbatim, in order, titled with its file name', () => {
+				expect(figures.length).toBe(references.length);
+				references.forEach((ref, i) => {
+					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
+					const expected = extractRegion(source, ref.file, ref.region).map((l) => l.text).join('\n');
+					const figure = figures[i];
+					expect(page.attr(figure, 'data-snippet')).toBe(`snippets/${trap.id}/${ref.file}`);
+					expect(page.text(page.one('.snippet-title', figure))).toBe(ref.title ?? ref.file.split('/').pop());
+					const shown = page.all('pre.astro-code', figure)[0];
+					expect(page.all('.line', shown).map((l) => page.text(l)).join('\n')).toBe(expected);
+				});
+			});
+
+			it('numbers lines as in the file and marks the bad and good lines', () => {
+				references.forEach((ref, i) => {
+					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
+					const lines = extractRegion(source, ref.file, ref.region);
+					const shown = page.all('.line', page.all('pre.astro-code', figures[i])[0]);
+					expect(shown.map((l) => Number(page.attr(l, 'data-line')))).toEqual(lines.map((l) => l.number));
+					const marked = (kind: string) => shown.filter((l) => page.attr(l, 'data-mark') === kind).map((l) => Number(page.attr(l, 'data-line')));
+					expect(marked('bad')).toEqual(findMarkedLines(lines, ref.bad, ref.file));
+					expect(marked('good')).toEqual(findMarkedLines(lines, ref.good, ref.file));
+				});
+			});
+
+			it('offers the whole file for a region, and a download of the exact file', () => {
+				references.forEach((ref, i) => {
+					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
+					const whole = page.all('details.snippet-whole', figures[i]);
+					expect(whole.length).toBe(ref.region ? 1 : 0);
+					if (ref.region) {
+						const code = page.all('.line', page.one('pre', whole[0])).map((l) => page.text(l)).join('\n');
+						expect(code).toBe(extractRegion(source, ref.file).map((l) => l.text).join('\n'));
+					}
+					const href = page.attr(page.one('.snippet-actions a', figures[i]), 'href')!;
+					expect(readFileSync(join(site, href), 'utf8')).toBe(source);
+				});
+			});
+
+			it('renders red flags as a warning list and the checklist as boxes to tick', () => {
+				expect(page.all('aside.red-flags li').length).toBeGreaterThan(0);
+				const items = page.all('.checklist li');
+				expect(items.length).toBeGreaterThan(0);
+				for (const li of items) {
+					const box = page.one('input[type="checkbox"]', li);
+					expect(page.attr(box, 'disabled')).toBeUndefined();
+					expect(page.attr(page.one('label', li), 'for')).toBe(page.attr(box, 'id'));
+				}
+			});
+
+			it('links its related traps and lists its references', () => {
+				for (const name of trap.data!.related) {
+					expect(page.all(`a[href="/traps/${name}/"]`).length).toBeGreaterThan(0);
+				}
+				for (const ref of trap.data!.references) {
+					expect(page.all('a').some((a) => page.attr(a, 'href') === ref.url)).toBe(true);
+				}
+			});
+		});
+	}
+});
+
+describe('the seed page', () => {
+	const page = Page.load(site, `traps/${SEED}/index.html`);
+	const text = page.text(page.one('main')).replace(/\s+/g, ' ');
+
+	it('has the seed card\'s sections in the seed card\'s order', () => {
+		const headings = page.all('main h2').map((h) => page.text(h));
+		const order = ['Problem', 'Failure pattern', 'Solution', 'Naming convention', 'Key insights', 'Red flags', 'Checklist: before adding asyncio.Lock'];
+		expect(headings.filter((h) => order.includes(h))).toEqual(order);
+	});
+
+	it.each([
+		'a deadlock occurs if a method that already holds the lock calls another method that also acquires the same lock',
+		'Symptom: the application hangs indefinitely (deadlock): no error, no crash, just frozen.',
+		'Root cause: asyncio.Lock is NOT reentrant. Unlike threading.RLock, acquiring the same lock twice in the same task deadlocks',
+		'Common misconception: “I’ll just add async with self._lock: to every write method.” This is correct for independent callers, but breaks when locked methods call each other internally.',
+		'Use the public / _locked variant pattern: the public method acquires the lock and delegates to a _locked variant that assumes the lock is already held.',
+		'Public: set_hash(), delete(), upsert()',
+		'Internal locked: _set_hash_locked(), _delete_locked(), _upsert_locked()',
+		'The _locked suffix signals “caller must hold the lock”: it acts as a contract.',
+		'asyncio.Lock is the async equivalent of threading.Lock, NOT threading.RLock. There is no async reentrant lock in the standard library',
+		'The deadlock is silent: no exception, no timeout, just a frozen coroutine. Very hard to debug in production.',
+		'This trap appears specifically when retrofitting locks onto existing code to fix race conditions. The original code worked without locks, so internal call chains never considered reentrancy.',
+	])('keeps the seed\'s words: %s', (words) => {
+		expect(text).toContain(words);
+	});
+
+	it('keeps every red flag of the seed card, as a warning list', () => {
+		const flags = page.all('aside.red-flags li').map((li) => page.text(li).replace(/\s+/g, ' ').trim());
+		expect(flags).toEqual([
+			'Adding async with self._lock: to multiple methods in the same class',
+			'A locked method calling another public method of the same class',
+			'rebuild, sync, migrate methods that orchestrate multiple write operations: these are prime candidates for deadlock because they call many sub-methods',
+			'Tests pass (because tests rarely exercise the exact concurrent path that triggers the deadlock)',
+			'The application “sometimes hangs” in production but works fine in testing',
+		]);
+	});
+
+	it('keeps every checklist item of the seed card, as boxes to tick', () => {
+		const items = page.all('li > label', page.one('.checklist')).map((l) => page.text(l).replace(/\s+/g, ' ').trim());
+		expect(items).toEqual([
+			'Map the call graph of all methods that will hold the lock',
+			'Check: does any locked method call another locked method? If yes → use _locked variants',
+			'Keep lock scope minimal: acquire late, release early',
+			'Never hold a lock across await calls to external services (network I/O)',
+			'Consider whether a snapshot pattern (copy under lock, operate outside) is simpler than locking the entire operation',
+		]);
+	});
+
+	it('marks the line that deadlocks and the line that fixes it', () => {
+		const marked = (file: string, kind: string) => {
+			const figure = page.all('figure.snippet').find((f) => page.attr(f, 'data-snippet')?.endsWith(`/${file}`))!;
+			return page.all('.line', figure).filter((l) => page.attr(l, 'data-mark') === kind).map((l) => page.text(l).trim());
+		};
+		// Marked in the region shown and again in the whole file behind it.
+		expect(marked('failure.py', 'bad')).toEqual(Array(2).fill('await self.set_hash(path, digest(text))  # ❌ DEADLOCK — lock already held'));
+		expect(marked('solution.py', 'good')).toEqual(Array(2).fill('await self._set_hash_locked(path, digest(text))  # ✓ No deadlock'));
+	});
+});
+
+describe('the catalog home page', () => {
+	const page = Page.load(site, 'index.html');
+
+	it('lists every trap with title, description, languages, severity and tags, linked', () => {
+		const cards = page.all('.trap-card');
+		expect(cards.length).toBe(catalog.pages.length);
+		for (const trap of catalog.pages) {
+			const card = cards.find((c) => page.all(`a[href="/traps/${trap.id}/"]`, c).length > 0);
+			expect(card, trap.id).toBeDefined();
+			const text = page.text(card).replace(/\s+/g, ' ');
+			const d = trap.data!;
+			expect(text).toContain(d.title);
+			expect(text).toContain(d.description);
+			expect(text.toLowerCase()).toContain(d.severity);
+			for (const tag of d.tags) expect(text).toContain(tag);
+			expect(text).toContain(d.languages.map((l) => ({ python: 'Python', typescript: 'TypeScript' })[l]).join(', '));
+		}
+	});
+
+	it('lists every trap in the sidebar', () => {
+		const sidebar = page.one('#starlight__sidebar');
+		for (const trap of catalog.pages) {
+			expect(page.all(`a[href="/traps/${trap.id}/"]`, sidebar).length, trap.id).toBe(1);
+		}
+	});
+
+	it('ships a search index', () => {
+		expect(existsSync(join(site, 'pagefind/pagefind.js'))).toBe(true);
+	});
+});

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		projects: [
+			{ test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			{ test: { name: 'content', include: ['tests/content/**/*.test.ts'] } },
+			{
+				// Runs every snippet through the verification engine and writes the results file.
+				test: { name: 'snippets', include: ['tests/snippets/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+			},
+			{
+				// Builds the site after the snippets ran, so the pages show this run's results.
+				test: {
+					name: 'site',
+					include: ['tests/site/**/*.test.ts'],
+					globalSetup: ['tests/site/build-site.ts'],
+					sequence: { groupOrder: 1 },
+					fileParallelism: false,
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+				},
+			},
+		],
+	},
+});
