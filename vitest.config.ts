@@ -6,6 +6,10 @@ export default defineConfig({
 			{ test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
 			{ test: { name: 'content', include: ['tests/content/**/*.test.ts'] } },
 			{
+				// The verification engine on fixtures: verdicts, witnesses, timeouts, process cleanup, CLI.
+				test: { name: 'engine', include: ['tests/verify/**/*.test.ts'], testTimeout: 60_000 },
+			},
+			{
 				// Runs every snippet through the verification engine and writes the results file.
 				test: { name: 'snippets', include: ['tests/snippets/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
 			},

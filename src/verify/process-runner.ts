@@ -20,10 +20,18 @@ export interface ProcessOutcome {
 export interface RunProcessOptions {
 	cwd?: string;
 	env?: NodeJS.ProcessEnv;
-	/** Hard limit: the whole process group is killed after this many ms from spawn. */
+	/** Hard limit: the whole process group is killed after this many ms from spawn (see {@link RunControl.killAfter}). */
 	killAfterMs: number;
-	/** Extra pipes (fd 3, 4, …) handed to the child; each line the child writes to fd 3 reaches `onMessage`. */
-	onMessage?: (line: string, stop: () => void) => void;
+	/** Each line the child writes to its fd 3 (a pipe) reaches `onMessage`. */
+	onMessage?: (line: string, control: RunControl) => void;
+}
+
+/** What a message handler may do to the running process. */
+export interface RunControl {
+	/** Kills the whole process group now. */
+	stop(): void;
+	/** Replaces the hard limit: the group is killed `ms` from now. */
+	killAfter(ms: number): void;
 }
 
 const MARKER = 'TRAP_CATALOG_RUN';
@@ -56,6 +64,15 @@ export function runProcess(command: string, args: string[], options: RunProcessO
 		killGroup(child.pid);
 		strays += killMarked(runId);
 	};
+	let timer = setTimeout(stop, options.killAfterMs);
+	const control: RunControl = {
+		stop,
+		killAfter(ms) {
+			clearTimeout(timer);
+			timer = setTimeout(stop, ms);
+		},
+	};
+
 	const messages = child.stdio[3] as NodeJS.ReadableStream | null;
 	if (messages && options.onMessage) {
 		let pending = '';
@@ -65,12 +82,10 @@ export function runProcess(command: string, args: string[], options: RunProcessO
 			while ((nl = pending.indexOf('\n')) !== -1) {
 				const line = pending.slice(0, nl);
 				pending = pending.slice(nl + 1);
-				if (line.trim()) options.onMessage!(line, stop);
+				if (line.trim()) options.onMessage!(line, control);
 			}
 		});
 	}
-	const timer = setTimeout(stop, options.killAfterMs);
-
 	return new Promise((resolve, reject) => {
 		let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | null = null;
 		const finish = () => {

@@ -1,31 +1,147 @@
-import { basename, dirname, extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runProcess } from './process-runner.ts';
-import type { Verdict } from './verdict.ts';
+import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
+import type { DetectedBy, Verdict } from './verdict.ts';
+import type { Witness } from './witness.ts';
 
-/** What one run of a snippet observed. */
-export interface RunResult {
-	outcome: Verdict;
-	elapsedMs: number;
-	exitCode: number | null;
-	stdout: string;
-	stderr: string;
+/** Languages the engine runs, by file extension. */
+export const RUNNABLE_EXTENSIONS = { '.py': 'python', '.ts': 'typescript', '.mts': 'typescript' } as const;
+
+export type SnippetLanguage = (typeof RUNNABLE_EXTENSIONS)[keyof typeof RUNNABLE_EXTENSIONS];
+
+export interface RunOptions {
+	/** main() must return within this many ms; the contract a page shows. */
+	timeoutMs: number;
+	/** Switch the deadlock detectors on (cycle, quiescence, watchdog) or off (timeout only). */
+	detect: boolean;
+	/** How long loading the file (imports, before main()) may take. Default 15 s. */
+	loadTimeoutMs?: number;
 }
 
-const INTERPRETER: Record<string, string[]> = {
-	'.py': ['python3'],
-	'.ts': ['node'],
-	'.mts': ['node'],
+/** Everything one run of a snippet observed. Printed by `npm run check -- --json`. */
+export interface RunResult {
+	file: string;
+	language: SnippetLanguage;
+	outcome: Verdict;
+	detectedBy: DetectedBy | null;
+	/** From the moment main() started to the verdict. */
+	elapsedMs: number;
+	timeoutMs: number;
+	detect: boolean;
+	runtime: Runtime;
+	witness: Witness | null;
+	error: RunError | null;
+	/** What main() returned (for solutions: the workload summary). */
+	returned: unknown;
+	stdout: string;
+	stderr: string;
+	truncated: { stdout: boolean; stderr: boolean };
+	/** The process group was killed by the runner because the harness did not report in time. */
+	killedByRunner: boolean;
+	/** Descendant processes that outlived the snippet and were killed. */
+	strays: number;
+}
+
+/** The file cannot be run at all: unknown language, missing, does not load, or has no main(). */
+export class UnrunnableError extends Error {
+	override name = 'UnrunnableError';
+}
+
+const HARNESS = {
+	python: fileURLToPath(new URL('./python/harness.py', import.meta.url)),
+	typescript: fileURLToPath(new URL('./node/harness.ts', import.meta.url)),
 };
 
+/** The grace after `timeoutMs` before the runner kills a harness that did not report. */
+export const KILL_GRACE_MS = 1000;
+
 /**
- * Runs a snippet file as a reader would (`python3 file.py`, `node file.ts`) in its own folder and
- * process group; a run that has not exited after `timeoutMs` is killed and ends in `timeout`.
+ * Runs `file`'s main() in its own process group under the language's harness and returns exactly
+ * one verdict with elapsed time, runtime, bounded output and a witness. Throws UnrunnableError,
+ * saying what to do, when the file cannot be run.
  */
-export async function runSnippet(path: string, timeoutMs: number): Promise<RunResult> {
-	const interpreter = INTERPRETER[extname(path)];
-	if (!interpreter) throw new Error(`${path}: no runner for "${extname(path)}" files; snippets are .py or .ts.`);
-	const [cmd, ...args] = interpreter;
-	const out = await runProcess(cmd, [...args, basename(path)], { cwd: dirname(path), killAfterMs: timeoutMs });
-	const outcome: Verdict = out.killed ? 'timeout' : out.exitCode === 0 ? 'completed' : 'raised';
-	return { outcome, elapsedMs: out.elapsedMs, exitCode: out.exitCode, stdout: out.stdout, stderr: out.stderr };
+export async function runSnippet(file: string, options: RunOptions): Promise<RunResult> {
+	const path = resolve(file);
+	const language = RUNNABLE_EXTENSIONS[extname(path) as keyof typeof RUNNABLE_EXTENSIONS];
+	if (!language) {
+		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a .py or .ts file that defines main().`);
+	}
+	if (!existsSync(path)) throw new UnrunnableError(`${file}: no such file.`);
+
+	const harnessArgs = ['--report-fd', '3', '--timeout-ms', String(options.timeoutMs), ...(options.detect ? [] : ['--no-detect']), path];
+	const [command, args] =
+		language === 'python'
+			? ['python3', [HARNESS.python, ...harnessArgs]]
+			: [process.execPath, ['--disable-warning=ExperimentalWarning', HARNESS.typescript, ...harnessArgs]];
+
+	const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
+	let runtime: Runtime = { name: language === 'python' ? 'CPython' : 'Node.js', version: 'unknown' };
+	let startedAt: number | null = null;
+	let verdict: VerdictMessage | null = null;
+	let unrunnable: string | null = null;
+	let protocolError: string | null = null;
+
+	const spawnedAt = performance.now();
+	const out = await runProcess(command, args, {
+		cwd: dirname(path),
+		env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+		killAfterMs: loadTimeoutMs,
+		onMessage(line, control) {
+			let msg;
+			try {
+				msg = parseHarnessMessage(line);
+			} catch (e) {
+				protocolError = (e as Error).message;
+				return;
+			}
+			if (msg.type === 'hello') runtime = msg.runtime;
+			else if (msg.type === 'unrunnable') unrunnable = msg.message;
+			else if (msg.type === 'started') {
+				startedAt = performance.now();
+				control.killAfter(options.timeoutMs + KILL_GRACE_MS);
+			} else if (!verdict) {
+				verdict = msg;
+				control.stop();
+			}
+		},
+	});
+
+	const base = {
+		file,
+		language,
+		timeoutMs: options.timeoutMs,
+		detect: options.detect,
+		runtime,
+		stdout: out.stdout,
+		stderr: out.stderr,
+		truncated: out.truncated,
+		strays: out.strays,
+	};
+	const v = verdict as VerdictMessage | null;
+	if (v) {
+		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false };
+	}
+	if (unrunnable) throw new UnrunnableError(`${file}: ${unrunnable}`);
+	if (startedAt === null) {
+		const why = out.killed ? `did not start main() within ${loadTimeoutMs} ms` : `exited with status ${out.exitCode} before main() started`;
+		throw new UnrunnableError(`${file}: ${why}.${protocolError ? ` (${protocolError})` : ''}\n${out.stderr.trim()}`.trimEnd());
+	}
+	const elapsedMs = spawnedAt + out.elapsedMs - startedAt;
+	if (out.killed) {
+		// The harness could not report: the process is stuck where no Python or JS code runs.
+		return { ...base, outcome: 'timeout', detectedBy: 'timeout', elapsedMs: options.timeoutMs + KILL_GRACE_MS, witness: null, error: null, returned: null, killedByRunner: true };
+	}
+	const message = out.signal ? `killed by ${out.signal}` : `exited with status ${out.exitCode} before main() returned`;
+	return {
+		...base,
+		outcome: 'raised',
+		detectedBy: null,
+		elapsedMs,
+		witness: null,
+		error: { type: 'ProcessExit', message, text: out.stderr },
+		returned: null,
+		killedByRunner: false,
+	};
 }
