@@ -19,6 +19,7 @@ export default defineConfig({
 					name: 'site',
 					include: ['tests/site/**/*.test.ts'],
 					globalSetup: ['tests/site/build-site.ts'],
+					setupFiles: ['tests/site/ensure-site.ts'],
 					sequence: { groupOrder: 1 },
 					fileParallelism: false,
 					testTimeout: 60_000,

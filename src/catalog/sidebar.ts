@@ -20,6 +20,7 @@ export function catalogSidebar(traps: ReadonlyArray<{ id: string; data: TrapFron
 	}
 	return [
 		{ label: 'All traps', link: '/' },
+		{ label: 'How pages are verified', link: '/verification/' },
 		...[...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, items]) => ({ label, items })),
 	];
 }

@@ -132,15 +132,37 @@ function killGroup(pid: number | undefined): void {
 	}
 }
 
+/**
+ * Pids of live processes started by {@link runProcess} in this Node process (found by the marker
+ * in their environment). Empty when every run cleaned up after itself.
+ */
+export function liveRunProcesses(): number[] {
+	const needle = `${MARKER}=${process.pid}-`;
+	const found: number[] = [];
+	for (const pid of listPids()) {
+		try {
+			const env = readFileSync(`/proc/${pid}/environ`, 'latin1');
+			const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+			if (env.includes(needle) && !/^State:\s+Z/m.test(status)) found.push(Number(pid));
+		} catch {
+			// Gone, or not ours to read.
+		}
+	}
+	return found;
+}
+
+function listPids(): string[] {
+	try {
+		return readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+	} catch {
+		return [];
+	}
+}
+
 /** Kills every process whose environment carries this run's marker (descendants that left the group). */
 function killMarked(runId: string): number {
 	let count = 0;
-	let pids: string[];
-	try {
-		pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-	} catch {
-		return 0; // Not Linux: the process-group kill is all we can do.
-	}
+	const pids = listPids(); // Empty where there is no /proc: the process-group kill is all we can do.
 	const needle = `${MARKER}=${runId}\0`;
 	for (const pid of pids) {
 		try {

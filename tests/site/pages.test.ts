@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load-catalog.ts';
 import { extractRegion, findMarkedLines } from '../../src/catalog/regions.ts';
 import { findSnippetReferences } from '../../src/catalog/snippet-refs.ts';
+import { resultView } from '../../src/components/utils/result-view.ts';
+import { currentSourceHash, freshness, readRecord } from '../../src/verify/results.ts';
 import { Page } from '../support/html.ts';
 import { ROOT } from '../support/paths.ts';
 
@@ -14,9 +16,13 @@ const SEED = 'asyncio-lock-non-reentrant-deadlock';
 describe('every trap page', () => {
 	for (const trap of catalog.pages) {
 		describe(trap.id, () => {
-			const page = Page.load(site, `traps/${trap.id}/index.html`);
 			const { references } = findSnippetReferences(trap.split.body, trap.split.bodyStartLine);
-			const figures = page.all('figure.snippet');
+			let page: Page;
+			let figures: ReturnType<Page['all']>;
+			beforeAll(() => {
+				page = Page.load(site, `traps/${trap.id}/index.html`);
+				figures = page.all('figure.snippet');
+			});
 
 			it('is titled and searchable', () => {
 				expect(page.text(page.one('h1'))).toBe(trap.data!.title);
@@ -62,6 +68,25 @@ describe('every trap page', () => {
 				});
 			});
 
+			it('shows under each program what the last verification run observed, and nothing under modules', () => {
+				references.forEach((ref, i) => {
+					const decl = trap.data!.snippets.find((d) => d.file === ref.file)!;
+					const sections = page.all('section.snippet-result', figures[i]);
+					if (decl.role === 'module') {
+						expect(sections.length).toBe(0);
+						return;
+					}
+					const expected = resultView(
+						freshness(readRecord(ROOT, trap.id, ref.file), currentSourceHash(ROOT, trap.id, trap.data!.snippets, ref.file)),
+					);
+					expect(sections.length).toBe(1);
+					expect(page.attr(sections[0], 'data-result-state')).toBe(expected.state);
+					const shown = page.text(sections[0]).replace(/\s+/g, ' ');
+					expect(shown).toContain(expected.headline.replace(/\s+/g, ' '));
+					if (expected.evidence) expect(page.text(page.one('pre', sections[0]))).toBe(expected.evidence);
+				});
+			});
+
 			it('renders red flags as a warning list and the checklist as boxes to tick', () => {
 				expect(page.all('aside.red-flags li').length).toBeGreaterThan(0);
 				const items = page.all('.checklist li');
@@ -86,8 +111,12 @@ describe('every trap page', () => {
 });
 
 describe('the seed page', () => {
-	const page = Page.load(site, `traps/${SEED}/index.html`);
-	const text = page.text(page.one('main')).replace(/\s+/g, ' ');
+	let page: Page;
+	let text: string;
+	beforeAll(() => {
+		page = Page.load(site, `traps/${SEED}/index.html`);
+		text = page.text(page.one('main')).replace(/\s+/g, ' ');
+	});
 
 	it('has the seed card\'s sections in the seed card\'s order', () => {
 		const headings = page.all('main h2').map((h) => page.text(h));
@@ -145,7 +174,10 @@ describe('the seed page', () => {
 });
 
 describe('the catalog home page', () => {
-	const page = Page.load(site, 'index.html');
+	let page: Page;
+	beforeAll(() => {
+		page = Page.load(site, 'index.html');
+	});
 
 	it('lists every trap with title, description, languages, severity and tags, linked', () => {
 		const cards = page.all('.trap-card');

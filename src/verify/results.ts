@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readSnippet } from '../catalog/load-catalog.ts';
+import type { RunResult } from './run-snippet.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Where the suite writes one record per verified program, relative to the project root. */
+export const RESULTS_DIR = '.verify/results';
+
+/** What the last verification run observed for one program, as the site reads it. */
+export interface SnippetRecord {
+	/** `snippets/<trap>/<file>`. */
+	snippet: string;
+	trap: string;
+	file: string;
+	/** The verdict the page claims. */
+	expect: Verdict;
+	/** {@link sourceHash} of the files the run executed; a page compares it with the files it shows. */
+	sourceHash: string;
+	/** ISO time the run finished. */
+	ranAt: string;
+	/** The run with the detectors on. */
+	run: RunResult;
+	/** For failure programs: the run with the detectors off, which must end in `timeout`. */
+	contract: RunResult | null;
+	/** True when the runs agree with the page's claim. */
+	matches: boolean;
+}
+
+/**
+ * A hash of a program together with the modules it may import, so that a change to any of
+ * them makes an earlier result stale. Order of `modules` does not matter.
+ */
+export function sourceHash(program: { file: string; text: string }, modules: Array<{ file: string; text: string }>): string {
+	const h = createHash('sha256');
+	for (const part of [program, ...[...modules].sort((a, b) => a.file.localeCompare(b.file))]) {
+		h.update(`${part.file}\0${part.text}\0`);
+	}
+	return h.digest('hex').slice(0, 32);
+}
+
+/** Whether a run's observations agree with the verdict the page claims. */
+export function agreesWithClaim(expect: Verdict, run: RunResult, contract: RunResult | null): boolean {
+	if (run.outcome !== expect) return false;
+	if (expect === 'deadlock' || expect === 'timeout') return contract?.outcome === 'timeout';
+	return true;
+}
+
+/** The record file of `snippets/<trap>/<file>` under `root`. */
+export function recordPath(root: string, trap: string, file: string): string {
+	return join(root, RESULTS_DIR, trap, `${file}.json`);
+}
+
+/** Writes a record atomically (readers never see half a file). */
+export function writeRecord(root: string, record: SnippetRecord): void {
+	const path = recordPath(root, record.trap, record.file);
+	mkdirSync(dirname(path), { recursive: true });
+	const tmp = `${path}.${process.pid}.tmp`;
+	writeFileSync(tmp, JSON.stringify(record, null, 2));
+	renameSync(tmp, path);
+}
+
+/** The record of a program, or null when it has never been verified here. */
+export function readRecord(root: string, trap: string, file: string): SnippetRecord | null {
+	try {
+		return JSON.parse(readFileSync(recordPath(root, trap, file), 'utf8')) as SnippetRecord;
+	} catch {
+		return null;
+	}
+}
+
+/** What a page may say about a program's last run. */
+export type Freshness =
+	| { state: 'missing' }
+	| { state: 'stale'; record: SnippetRecord }
+	| { state: 'current'; record: SnippetRecord };
+
+/** A record is current only when it was made from exactly the files the page shows now. */
+export function freshness(record: SnippetRecord | null, currentHash: string): Freshness {
+	if (!record) return { state: 'missing' };
+	return record.sourceHash === currentHash ? { state: 'current', record } : { state: 'stale', record };
+}
+
+/** The hash of program `file` of trap `trap` as it is on disk now, with the trap's modules. */
+export function currentSourceHash(
+	root: string,
+	trap: string,
+	declarations: ReadonlyArray<{ file: string; role: string }>,
+	file: string,
+): string {
+	const read = (f: string) => ({ file: f, text: readSnippet(root, trap, f) });
+	return sourceHash(read(file), declarations.filter((d) => d.role === 'module').map((d) => read(d.file)));
+}

@@ -1,0 +1,23 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, inject } from 'vitest';
+import { ROOT } from '../support/paths.ts';
+
+/** Builds the site into this run's folder with Astro's own CLI, once: site test files run one after another. */
+beforeAll(async () => {
+	const outDir = inject('siteDir');
+	if (existsSync(join(outDir, 'index.html'))) return;
+	try {
+		await promisify(execFile)(join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
+			cwd: ROOT,
+			// Vitest sets NODE_ENV=test, which would make Astro build a development site (no search).
+			env: { ...process.env, NODE_ENV: 'production' },
+			maxBuffer: 64 * 1024 * 1024,
+		});
+	} catch (e) {
+		const err = e as { stdout?: string; stderr?: string; message: string };
+		throw new Error(`astro build failed:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
+	}
+}, 180_000);

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { describeSummary, formatRanAt, resultView } from '../../src/components/utils/result-view.ts';
+import { parseHarnessMessage } from '../../src/verify/protocol.ts';
+import { verdictLine } from '../../src/verify/report.ts';
+import { agreesWithClaim, freshness, sourceHash, type SnippetRecord } from '../../src/verify/results.ts';
+import type { RunResult } from '../../src/verify/run-snippet.ts';
+
+const run = (over: Partial<RunResult>): RunResult => ({
+	file: 'snippets/t/failure.py',
+	language: 'python',
+	outcome: 'deadlock',
+	detectedBy: 'cycle',
+	elapsedMs: 6.4,
+	timeoutMs: 5000,
+	detect: true,
+	runtime: { name: 'CPython', version: '3.11.7' },
+	witness: null,
+	error: null,
+	returned: null,
+	stdout: '',
+	stderr: '',
+	truncated: { stdout: false, stderr: false },
+	killedByRunner: false,
+	strays: 0,
+	...over,
+});
+
+const record = (over: Partial<SnippetRecord>): SnippetRecord => ({
+	snippet: 'snippets/t/failure.py',
+	trap: 't',
+	file: 'failure.py',
+	expect: 'deadlock',
+	sourceHash: 'abc',
+	ranAt: '2026-11-26T08:40:12.000Z',
+	run: run({}),
+	contract: run({ outcome: 'timeout', detectedBy: 'timeout', detect: false, elapsedMs: 5001 }),
+	matches: true,
+	...over,
+});
+
+describe('sourceHash', () => {
+	it('changes when the program or any module changes, not with module order', () => {
+		const p = { file: 'a.py', text: 'x' };
+		const m1 = { file: 'm1.py', text: '1' };
+		const m2 = { file: 'm2.py', text: '2' };
+		expect(sourceHash(p, [m1, m2])).toBe(sourceHash(p, [m2, m1]));
+		expect(sourceHash(p, [m1, m2])).not.toBe(sourceHash({ ...p, text: 'y' }, [m1, m2]));
+		expect(sourceHash(p, [m1, m2])).not.toBe(sourceHash(p, [m1, { ...m2, text: '3' }]));
+	});
+});
+
+describe('agreesWithClaim', () => {
+	it('requires a deadlock claim to be proven and to time out with detection off', () => {
+		expect(agreesWithClaim('deadlock', run({}), run({ outcome: 'timeout' }))).toBe(true);
+		expect(agreesWithClaim('deadlock', run({}), run({ outcome: 'deadlock' }))).toBe(false);
+		expect(agreesWithClaim('deadlock', run({ outcome: 'timeout' }), run({ outcome: 'timeout' }))).toBe(false);
+		expect(agreesWithClaim('completed', run({ outcome: 'completed' }), null)).toBe(true);
+	});
+});
+
+describe('freshness and what a page says', () => {
+	it('says plainly that a program without a record is not verified', () => {
+		const v = resultView(freshness(null, 'abc'));
+		expect(v).toMatchObject({ state: 'missing', tone: 'unknown' });
+		expect(v.headline).toMatch(/^Not verified in this build/);
+	});
+
+	it('never shows a stale record\'s verdict', () => {
+		const v = resultView(freshness(record({ sourceHash: 'old' }), 'new'));
+		expect(v.state).toBe('stale');
+		expect(JSON.stringify(v)).not.toMatch(/deadlock|Observed/);
+	});
+
+	it('shows a current deadlock with its proof, the detection-off run, runtime and time', () => {
+		const v = resultView(freshness(record({}), 'abc'));
+		expect(v.headline).toBe('Observed: deadlock, proven by a cycle in the wait-for graph 6 ms after main() started.');
+		expect(v.details).toEqual([
+			'With the detectors switched off, it did not finish within 5.00 s and was stopped.',
+			'Ran on CPython 3.11.7, 2026-11-26 08:40 UTC.',
+		]);
+		expect(v.tone).toBe('pass');
+	});
+
+	it('flags a run that disagrees with the page', () => {
+		const v = resultView(freshness(record({ matches: false, run: run({ outcome: 'completed', detectedBy: null, elapsedMs: 30 }) }), 'abc'));
+		expect(v.tone).toBe('fail');
+		expect(v.details[0]).toMatch(/does not match what the page claims \(deadlock\)/);
+	});
+
+	it('summarises a workload', () => {
+		expect(describeSummary({ callers: 400, concurrent: 100, invariants: ['a', 'b'] })).toEqual([
+			'Workload: callers: 400, concurrent: 100.',
+			'Invariants checked: a; b.',
+		]);
+		expect(describeSummary('not an object')).toEqual([]);
+		expect(formatRanAt('2026-11-26T08:40:12.000Z')).toBe('2026-11-26 08:40 UTC');
+	});
+});
+
+describe('verdictLine', () => {
+	it('reads like a sentence for each verdict', () => {
+		expect(verdictLine(run({ outcome: 'completed', elapsedMs: 812 }))).toBe('completed in 812 ms (CPython 3.11.7)');
+		expect(verdictLine(run({ outcome: 'timeout', detect: false }))).toBe('timeout: did not finish within 5.00 s (detection off) (CPython 3.11.7)');
+		expect(verdictLine(run({ outcome: 'raised', error: { type: 'InvariantBroken', message: 'half-done', text: '' } }))).toMatch(
+			/^raised InvariantBroken after 6 ms: half-done/,
+		);
+	});
+});
+
+describe('parseHarnessMessage', () => {
+	it('accepts protocol messages and refuses anything else', () => {
+		expect(parseHarnessMessage('{"type":"started"}')).toEqual({ type: 'started' });
+		expect(() => parseHarnessMessage('{"type":"verdict","outcome":"stuck","detectedBy":null}')).toThrow(/unknown verdict/);
+		expect(() => parseHarnessMessage('{"type":"chatter"}')).toThrow(/not a harness message/);
+		expect(() => parseHarnessMessage('not json')).toThrow();
+	});
+});
