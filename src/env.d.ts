@@ -3,7 +3,7 @@
 declare namespace App {
 	interface Locals {
 		/** Set by the trap page route so that <Snippet> knows whose snippets it shows. */
-		trap?: { name: string; file: string; snippets: ReadonlyArray<{ file: string; role: string }> };
+		trap?: { name: string; file: string; snippets: ReadonlyArray<{ file: string; role: string; summary?: string }> };
 	}
 }
 

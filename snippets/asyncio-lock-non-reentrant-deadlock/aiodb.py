@@ -15,6 +15,8 @@ class AsyncConnection:
         self._path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._conn: sqlite3.Connection | None = None
+        # Awaited after every commit, so that a workload can look at each committed state.
+        self.on_commit = None
 
     async def _run(self, fn, *args):
         loop = asyncio.get_running_loop()
@@ -37,6 +39,8 @@ class AsyncConnection:
 
     async def commit(self) -> None:
         await self._run(self._conn.commit)
+        if self.on_commit is not None:
+            await self.on_commit()
 
     async def close(self) -> None:
         await self._run(self._conn.close)

@@ -25,12 +25,14 @@ export function formatProblem(p: CatalogProblem): string {
 /** All problems as one error, with what to do next. */
 export class CatalogError extends Error {
 	override name = 'CatalogError';
-	constructor(readonly problems: CatalogProblem[]) {
+	readonly problems: CatalogProblem[];
+	constructor(problems: CatalogProblem[]) {
 		super(
 			`${problems.length} problem${problems.length === 1 ? '' : 's'} in the trap catalog:\n` +
 				problems.map((p) => '  ' + formatProblem(p)).join('\n') +
 				'\nFix each line above; README.md "Adding a trap" describes the page format.',
 		);
+		this.problems = problems;
 	}
 }
 

@@ -8,11 +8,13 @@ export class BoundedOutput {
 	private last: Buffer[] = [];
 	private lastBytes = 0;
 	private omitted = 0;
+	private readonly head: number;
+	private readonly tail: number;
 
-	constructor(
-		private readonly head = 16 * 1024,
-		private readonly tail = 16 * 1024,
-	) {}
+	constructor(head = 16 * 1024, tail = 16 * 1024) {
+		this.head = head;
+		this.tail = tail;
+	}
 
 	/** Adds a chunk; never holds more than head + tail (+ one chunk) bytes. */
 	push(chunk: Buffer): void {

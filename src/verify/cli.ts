@@ -1,6 +1,5 @@
 // `npm run check -- <file> [--timeout <ms>] [--no-detect] [--json]`: run any Python or TypeScript file
 // that defines main() under the verification engine and print its verdict and witness.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport } from './report.ts';
 import { runSnippet, UnrunnableError } from './run-snippet.ts';
@@ -35,10 +34,11 @@ async function main(argv: string[]): Promise<number> {
 		return 2;
 	}
 	// npm runs scripts from the package root; INIT_CWD is where the user typed the command.
-	const file = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0]);
+	if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+	const file = positionals[0];
 	try {
 		const result = await runSnippet(file, { timeoutMs, detect: !values['no-detect'] });
-		console.log(values.json ? JSON.stringify({ ...result, file: positionals[0] }, null, 2) : formatReport({ ...result, file: positionals[0] }));
+		console.log(values.json ? JSON.stringify(result, null, 2) : formatReport(result));
 		return 0;
 	} catch (e) {
 		if (e instanceof UnrunnableError) {

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from './process-runner.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
@@ -83,10 +84,12 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	let unrunnable: string | null = null;
 	let protocolError: string | null = null;
 
+	// A temporary folder per run, removed afterwards: a killed snippet cannot clean up after itself.
+	const tmp = mkdtempSync(join(tmpdir(), 'trap-run-'));
 	const spawnedAt = performance.now();
 	const out = await runProcess(command, args, {
 		cwd: dirname(path),
-		env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
+		env: { ...process.env, TMPDIR: tmp, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' },
 		killAfterMs: loadTimeoutMs,
 		onMessage(line, control) {
 			let msg;
@@ -106,7 +109,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 				control.stop();
 			}
 		},
-	});
+	}).finally(() => rmSync(tmp, { recursive: true, force: true }));
 
 	const base = {
 		file,

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/paths.ts';
+
+const FIXTURES = 'tests/fixtures/verify/cli';
+
+/** Runs `npm run check -- <args>` from `cwd` and returns its exit status and output. */
+async function check(args: string[], cwd = ROOT): Promise<{ status: number; stdout: string; stderr: string }> {
+	try {
+		const r = await promisify(execFile)('npm', ['run', '--silent', 'check', '--', ...args], { cwd, env: { ...process.env, INIT_CWD: cwd } });
+		return { status: 0, stdout: r.stdout, stderr: r.stderr };
+	} catch (e) {
+		const err = e as { code: number; stdout: string; stderr: string };
+		return { status: err.code, stdout: err.stdout, stderr: err.stderr };
+	}
+}
+
+describe.concurrent('npm run check', () => {
+	it('prints one JSON object with the verdict, detector, elapsed time, runtime and witness', async () => {
+		const { status, stdout } = await check([`${FIXTURES}/self_deadlock.py`, '--json']);
+		expect(status).toBe(0);
+		const r = JSON.parse(stdout);
+		expect(r).toMatchObject({ outcome: 'deadlock', detectedBy: 'cycle', runtime: { name: 'CPython' } });
+		expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
+		expect(r.elapsedMs).toBeLessThan(r.timeoutMs);
+		const waiter = r.witness.tasks.find((t: { waitsFor?: string }) => t.waitsFor);
+		expect(waiter.chain.map((f: { function: string }) => f.function)).toEqual(expect.arrayContaining(['main', 'Cache.upsert', 'Cache.get']));
+		const lock = r.witness.locks.find((l: { id: string }) => l.id === waiter.waitsFor);
+		expect(lock).toMatchObject({ name: 'Cache._lock', owner: waiter.id });
+		expect(lock.acquiredAt.at(-1)).toMatchObject({ function: 'Cache.upsert', file: 'self_deadlock.py', line: 15 });
+		expect(r.witness.cycle).toEqual([waiter.id, lock.id, waiter.id]);
+	});
+
+	it('prints the verdict and the witness for a reader', async () => {
+		const { status, stdout } = await check([`${FIXTURES}/self_deadlock.py`]);
+		expect(status).toBe(0);
+		expect(stdout).toMatch(/self_deadlock\.py: deadlock, proven by a cycle in the wait-for graph \d+ ms after main\(\) started \(CPython 3\.\d+\.\d+\)/);
+		expect(stdout).toContain('waits for Cache._lock (asyncio.Lock)');
+		expect(stdout).toContain('since Cache.upsert (self_deadlock.py:15)');
+	});
+
+	it('runs TypeScript files too', async () => {
+		const { status, stdout } = await check([`${FIXTURES}/self_deadlock.ts`, '--json']);
+		expect(status).toBe(0);
+		expect(JSON.parse(stdout)).toMatchObject({ outcome: 'deadlock', runtime: { name: 'Node.js' } });
+	});
+
+	it('with --no-detect only times out, after the timeout given', async () => {
+		const { status, stdout } = await check([`${FIXTURES}/self_deadlock.py`, '--no-detect', '--timeout', '400', '--json']);
+		expect(status).toBe(0);
+		const r = JSON.parse(stdout);
+		expect(r).toMatchObject({ outcome: 'timeout', detectedBy: 'timeout', detect: false, timeoutMs: 400 });
+		expect(r.elapsedMs).toBeGreaterThanOrEqual(400);
+	});
+
+	it('reports a completed run with what main() returned, from any directory', async () => {
+		const { status, stdout } = await check(['completes.py', '--json'], join(ROOT, FIXTURES));
+		expect(status).toBe(0);
+		expect(JSON.parse(stdout)).toMatchObject({ outcome: 'completed', detectedBy: null, returned: { concurrent: 1 } });
+	});
+
+	it.each([
+		[[`${FIXTURES}/no_main.py`], /cannot run .*no_main\.py: .*main\(\)/],
+		[[`${FIXTURES}/missing.py`], /cannot run .*missing\.py: no such file/],
+		[['README.md'], /cannot run README\.md: cannot run "\.md" files/],
+		[[`${FIXTURES}/completes.py`, '--timeout', 'soon'], /--timeout must be a positive whole number of ms/],
+		[[], /give exactly one file/],
+	])('exits non-zero with a clear message when it cannot run: %j', async (args, message) => {
+		const { status, stderr } = await check(args);
+		expect(status).not.toBe(0);
+		expect(stderr).toMatch(message);
+	});
+});
