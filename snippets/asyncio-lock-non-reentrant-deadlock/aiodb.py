@@ -25,7 +25,8 @@ class AsyncConnection:
     async def open(self) -> "AsyncConnection":
         def connect() -> sqlite3.Connection:
             conn = sqlite3.connect(self._path, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA journal_mode=WAL")  # readers on other connections see committed states
+            conn.execute("PRAGMA synchronous=NORMAL")  # an index can be rebuilt: no fsync per commit
             return conn
 
         self._conn = await self._run(connect)

@@ -25,7 +25,8 @@ export class AsyncConnection {
 	static async open(path: string): Promise<AsyncConnection> {
 		await nextTurn();
 		const db = new DatabaseSync(path);
-		db.exec('PRAGMA journal_mode=WAL');
+		db.exec('PRAGMA journal_mode=WAL'); // readers on other connections see committed states
+		db.exec('PRAGMA synchronous=NORMAL'); // an index can be rebuilt: no fsync per commit
 		return new AsyncConnection(db);
 	}
 

@@ -26,8 +26,8 @@ SCHEMA = (
 )
 
 SOURCES = {
-    f"pkg/mod{i}.py": "".join(f"def fn{i}_{j}():\n    return {j}\n\n" for j in range(3))
-    for i in range(8)
+    f"pkg/mod{i}.py": "".join(f"def fn{i}_{j}():\n    return {j}\n\n" for j in range(2))
+    for i in range(4)
 }
 
 
@@ -50,8 +50,11 @@ ENTITIES = sorted((path, name) for path, text in SOURCES.items() for name in ext
 
 async def check_snapshot(reader: AsyncConnection) -> None:
     """A second connection must always see a complete index: every file, its hash, exactly its entities."""
-    paths = sorted(p for (p,) in await reader.fetchall("SELECT path FROM hashes"))
-    entities = sorted(await reader.fetchall("SELECT path, name FROM entities"))
+    rows = await reader.fetchall(  # one statement: one consistent snapshot
+        "SELECT path, NULL FROM hashes UNION ALL SELECT path, name FROM entities"
+    )
+    paths = sorted(path for path, name in rows if name is None)
+    entities = sorted((path, name) for path, name in rows if name is not None)
     if paths != sorted(SOURCES) or entities != ENTITIES:
         raise InvariantBroken(
             f"right after a commit by {asyncio.current_task().get_name()}, a second connection "

@@ -62,7 +62,7 @@ export function runProcess(command: string, args: string[], options: RunProcessO
 		if (killed) return;
 		killed = true;
 		killGroup(child.pid);
-		strays += killMarked(runId);
+		strays += killMarked(runId, child.pid);
 	};
 	let timer = setTimeout(stop, options.killAfterMs);
 	const control: RunControl = {
@@ -109,7 +109,7 @@ export function runProcess(command: string, args: string[], options: RunProcessO
 			exit = { code, signal, at: performance.now() };
 			// The leader is gone; take down whatever it left behind, in its group or outside it.
 			killGroup(child.pid);
-			strays += killMarked(runId);
+			strays += killMarked(runId, child.pid);
 			// Output still in the pipes arrives before 'close'; a stray that kept a pipe open cannot hold us.
 			const grace = setTimeout(() => {
 				for (const stream of child.stdio) stream?.destroy();
@@ -159,12 +159,13 @@ function listPids(): string[] {
 	}
 }
 
-/** Kills every process whose environment carries this run's marker (descendants that left the group). */
-function killMarked(runId: string): number {
+/** Kills every process other than `leader` whose environment carries this run's marker (descendants, even those that left the group). */
+function killMarked(runId: string, leader: number | undefined): number {
 	let count = 0;
 	const pids = listPids(); // Empty where there is no /proc: the process-group kill is all we can do.
 	const needle = `${MARKER}=${runId}\0`;
 	for (const pid of pids) {
+		if (Number(pid) === leader) continue;
 		try {
 			if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) {
 				process.kill(Number(pid), 'SIGKILL');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
@@ -55,6 +56,23 @@ const HARNESS = {
 	typescript: fileURLToPath(new URL('./node/harness.ts', import.meta.url)),
 };
 
+let python: string | undefined;
+
+/**
+ * The Python interpreter `python3` on PATH stands for, found once per process: version
+ * managers such as pyenv put a shell shim first on PATH that costs ~0.3 s on every start.
+ */
+export function pythonExecutable(): string {
+	if (python === undefined) {
+		try {
+			python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim() || 'python3';
+		} catch {
+			python = 'python3'; // Reported as unrunnable when the run itself cannot start it.
+		}
+	}
+	return python;
+}
+
 /** The grace after `timeoutMs` before the runner kills a harness that did not report. */
 export const KILL_GRACE_MS = 1000;
 
@@ -74,7 +92,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	const harnessArgs = ['--report-fd', '3', '--timeout-ms', String(options.timeoutMs), ...(options.detect ? [] : ['--no-detect']), path];
 	const [command, args] =
 		language === 'python'
-			? ['python3', [HARNESS.python, ...harnessArgs]]
+			? [pythonExecutable(), [HARNESS.python, ...harnessArgs]]
 			: [process.execPath, ['--disable-warning=ExperimentalWarning', HARNESS.typescript, ...harnessArgs]];
 
 	const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;

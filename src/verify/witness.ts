@@ -73,7 +73,7 @@ function describeTask(t: WitnessTask): string {
  * Formats a witness as a report in the manner of jstack's "Found one Java-level deadlock": each
  * blocked task with its whole chain, the lock it waits for, and the holder with where it took it.
  */
-export function formatWitness(w: Witness, maxTasks = 8): string {
+export function formatWitness(w: Witness, maxTasks = 3): string {
 	const tasks = new Map(w.tasks.map((t) => [t.id, t]));
 	const locks = new Map(w.locks.map((l) => [l.id, l]));
 	const out: string[] = [w.summary, ''];

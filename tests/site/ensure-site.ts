@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildEnv } from '../support/build-env.ts';
 import { beforeAll, inject } from 'vitest';
 import { ROOT } from '../support/paths.ts';
 
@@ -12,8 +13,7 @@ beforeAll(async () => {
 	try {
 		await promisify(execFile)(join(ROOT, 'node_modules/.bin/astro'), ['build', '--outDir', outDir], {
 			cwd: ROOT,
-			// Vitest sets NODE_ENV=test, which would make Astro build a development site (no search).
-			env: { ...process.env, NODE_ENV: 'production' },
+			env: buildEnv(),
 			maxBuffer: 64 * 1024 * 1024,
 		});
 	} catch (e) {

@@ -1,17 +1,21 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildEnv } from './build-env.ts';
 import { ROOT } from './paths.ts';
 
-/** A copy of the project (no verification results) in a temporary folder, sharing node_modules, changed by `change`. */
+/**
+ * A copy of the project (without verification results) changed by `change`. It lives below
+ * `.verify/copies/` so that Node finds the project's node_modules by walking up; a symlinked
+ * node_modules confuses Astro's compiler cache.
+ */
 export function projectCopy(change: (root: string) => void = () => {}): string {
-	const root = mkdtempSync(join(tmpdir(), 'trap-catalog-copy-'));
+	mkdirSync(join(ROOT, '.verify/copies'), { recursive: true });
+	const root = mkdtempSync(join(ROOT, '.verify/copies/copy-'));
 	for (const entry of ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src', 'content', 'snippets']) {
 		cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
 	}
-	symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
 	change(root);
 	return root;
 }
@@ -27,9 +31,9 @@ export function edit(root: string, file: string, from: string, to: string): void
 /** Runs `astro build` in `root` as a user would; never throws. */
 export async function buildProject(root: string): Promise<{ ok: boolean; output: string }> {
 	try {
-		const r = await promisify(execFile)(join(root, 'node_modules/.bin/astro'), ['build'], {
+		const r = await promisify(execFile)(join(ROOT, 'node_modules/.bin/astro'), ['build'], {
 			cwd: root,
-			env: { ...process.env, NODE_ENV: 'production' },
+			env: buildEnv(),
 			maxBuffer: 64 << 20,
 		});
 		return { ok: true, output: r.stdout + r.stderr };

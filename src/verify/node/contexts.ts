@@ -1,0 +1,50 @@
+/**
+ * Task identity through AsyncLocalStorage: main() runs in the root context, and each runExclusive
+ * callback in a child context of its caller's, so a lock's owner is a context, not "whoever runs".
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** An async context the witness can name: main(), or the callback of one runExclusive call. */
+export interface TaskContext {
+	id: number;
+	/** `main`, or the function that called runExclusive (`Store.rebuild`). */
+	readonly name: string;
+	parent: TaskContext | null;
+}
+
+const storage = new AsyncLocalStorage<TaskContext>();
+let nextId = 0;
+
+/** The context of main() (id 0). */
+export const MAIN_CONTEXT: TaskContext = { id: nextId++, name: 'main', parent: null };
+
+/** Code outside main(): module top level, or callbacks scheduled before main() started. */
+export const OUTSIDE_CONTEXT: TaskContext = { id: -1, name: 'module top level', parent: null };
+
+/** The context the calling code runs in; {@link OUTSIDE_CONTEXT} outside main(). */
+export function currentContext(): TaskContext {
+	return storage.getStore() ?? OUTSIDE_CONTEXT;
+}
+
+/** A new child of the current context, named by `name()` when first asked (naming reads stacks). */
+export function childContext(name: () => string): TaskContext {
+	let cached: string | null = null;
+	return {
+		id: nextId++,
+		get name() {
+			return (cached ??= name());
+		},
+		parent: currentContext(),
+	};
+}
+
+/** True when `context` is `ancestor` or runs inside it (a flow started from it). */
+export function isWithin(context: TaskContext, ancestor: TaskContext): boolean {
+	for (let c: TaskContext | null = context; c; c = c.parent) if (c === ancestor) return true;
+	return false;
+}
+
+/** Runs `fn` in `context`; everything it starts, awaited or not, inherits the context. */
+export function runInContext<T>(context: TaskContext, fn: () => T): T {
+	return storage.run(context, fn);
+}

@@ -1,0 +1,107 @@
+/**
+ * Unref'd timers and processes the program still has pending. Node ignores them when deciding to
+ * exit, so `beforeExit` fires while they could still wake a waiting task; with detection off the
+ * harness keeps the process alive and they do fire. Quiescence must wait for them, or it would
+ * claim a deadlock that the run without detectors does not have.
+ */
+import { ChildProcess } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+interface Pending {
+	what: string;
+	alive: () => boolean;
+}
+
+const pending: Pending[] = [];
+let quiet = false;
+
+/** Unrefs one of the harness's own handles without counting it as the program's. */
+export function unrefOwn<T extends { unref(): unknown }>(handle: T): T {
+	quiet = true;
+	try {
+		handle.unref();
+	} finally {
+		quiet = false;
+	}
+	return handle;
+}
+
+function track(proto: { unref(): unknown }, what: string, alive: (self: never) => boolean): void {
+	const original = proto.unref;
+	proto.unref = function unref(this: never) {
+		if (!quiet) {
+			const ref = new WeakRef(this as object);
+			pending.push({ what, alive: () => alive((ref.deref() ?? null) as never) });
+		}
+		return original.call(this);
+	};
+}
+
+/**
+ * Starts tracking unref'd timers (including `node:timers/promises` with `{ ref: false }` and
+ * `AbortSignal.timeout()`), child processes and worker threads. Sockets and servers are not
+ * tracked (see README.md here).
+ */
+export function trackUnrefs(): void {
+	const probe = setTimeout(() => {}, 0);
+	clearTimeout(probe);
+	track(Object.getPrototypeOf(probe), 'an unref\'d timer', (t: { _destroyed?: boolean } | null) => t !== null && t._destroyed === false);
+	track(ChildProcess.prototype, 'an unref\'d child process', (c: ChildProcess | null) => c !== null && c.exitCode === null && c.signalCode === null);
+	const workers = new WeakSet<Worker>();
+	track(Worker.prototype, 'an unref\'d worker thread', (w: Worker | null) => w !== null && !workers.has(w));
+	const originalEmit = Worker.prototype.emit;
+	Worker.prototype.emit = function emit(this: Worker, event: string | symbol, ...args: unknown[]) {
+		if (event === 'exit') workers.add(this);
+		return originalEmit.call(this, event, ...args);
+	};
+
+	// Promise timers with { ref: false } and AbortSignal.timeout() make unref'd timers without
+	// calling unref(): count them until they settle (an interval until its iterator is closed).
+	const timersPromises = createRequire(import.meta.url)('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
+	const wrap = (owner: Record<string, unknown> | undefined, name: string, optionsAt: number, label: string) => {
+		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
+		if (!owner || typeof original !== 'function') return;
+		owner[name] = function (this: unknown, ...args: unknown[]) {
+			const result = original.apply(this, args);
+			const options = args[optionsAt] as { ref?: boolean } | undefined;
+			if (options?.ref === false && !quiet) pending.push({ what: label, alive: aliveWhile(result) });
+			return result;
+		};
+	};
+	wrap(timersPromises, 'setTimeout', 2, "an unref'd setTimeout() from node:timers/promises");
+	wrap(timersPromises, 'setImmediate', 1, "an unref'd setImmediate() from node:timers/promises");
+	wrap(timersPromises, 'setInterval', 2, "an unref'd setInterval() from node:timers/promises");
+	wrap(timersPromises.scheduler, 'wait', 1, "an unref'd scheduler.wait() from node:timers/promises");
+	syncBuiltinESMExports();
+
+	const timeoutSignal = AbortSignal.timeout.bind(AbortSignal);
+	AbortSignal.timeout = function timeout(delay: number) {
+		const signal = timeoutSignal(delay);
+		if (!quiet) pending.push({ what: 'an AbortSignal.timeout()', alive: () => !signal.aborted });
+		return signal;
+	};
+}
+
+/** Alive until a promise settles, or until an async iterator is closed (return() or an error). */
+function aliveWhile(result: unknown): () => boolean {
+	let done = false;
+	const end = () => (done = true);
+	if (result instanceof Promise) {
+		result.then(end, end);
+	} else if (result && typeof (result as AsyncIterator<unknown>).return === 'function') {
+		const iterator = result as AsyncIterator<unknown>;
+		const close = iterator.return!.bind(iterator);
+		iterator.return = (value?: unknown) => {
+			end();
+			return close(value);
+		};
+	}
+	return () => !done;
+}
+
+/** What the program left unref'd that is still pending and could wake a task. */
+export function pendingUnrefs(): string[] {
+	for (let i = pending.length - 1; i >= 0; i--) if (!pending[i].alive()) pending.splice(i, 1);
+	return [...new Set(pending.map((p) => p.what))];
+}

@@ -1,0 +1,33 @@
+"""trapcheck: runs a snippet's main() and proves deadlocks (the Python side of src/verify).
+
+One module per job:
+
+- report:        the protocol on the report fd (hello, started, one verdict, exit);
+- frames:        call and await chains as the witness shows them;
+- naming:        readable lock names from the line that created the lock;
+- waitgraph:     lock records, thread identities and the wait-for graph with its cycle search;
+- asyncio_locks: asyncio.Lock with owner tracking and the cycle check before a task waits;
+- thread_locks:  threading.Lock / RLock replacements with the same;
+- cancellation:  whether a timer or pending cancel may still break a task's wait;
+- stuck:         which threads can never run again (lock waits, joins), for proofs with threads;
+- executors:     work in flight in ThreadPoolExecutors (what could still wake a loop);
+- quiescence:    the proof that an event loop can never wake up again;
+- watchdog:      the timeout, and the proof that every thread is stuck for good;
+- witness:       builds the witness JSON for a verdict;
+- loader:        imports the snippet and finds main();
+- runner:        calls main() (sync or async) and turns the outcome into a verdict;
+- session:       wires the above together for harness.py.
+
+Standard library only; CPython 3.11 to 3.13.
+
+What a proof does not see (documented limits, each can only make a real deadlock look like one
+where the program would still have ended):
+- a lock cycle of asyncio tasks is reported at once; a task outside the cycle could still release
+  one of its asyncio.Locks without owning it (until one does, the lock counts as owner-held), or
+  cancel a member later (a TaskGroup whose other task fails, an explicit task.cancel()); timers
+  that cancel (asyncio.timeout, wait_for) and pending cancel requests are taken into account;
+- threads that run C code without Python frames, and finalizers run when a thread ends, are
+  invisible to the thread analysis;
+- locks created before the harness started, by concurrent.futures itself, or through
+  _thread.allocate_lock are not tracked (a wait on them is never part of a proof).
+"""

@@ -1,0 +1,55 @@
+"""Work in flight in ThreadPoolExecutors (run_in_executor, asyncio.to_thread, custom pools).
+
+A work item counts as in flight from the moment it is created (inside submit()) until its run()
+has returned, which is after the future's callbacks ran: those callbacks are what wake an event
+loop (call_soon_threadsafe). So "nothing in flight" means no worker can still wake a loop. Items
+dropped by shutdown(cancel_futures=True) never run and stay counted, which only withholds proofs.
+"""
+import _thread
+import concurrent.futures.thread as cft
+
+_lock = _thread.allocate_lock()
+_in_flight = [0]
+_WORKER_CODE = cft._worker.__code__
+
+
+def in_flight():
+    """Work items submitted to any ThreadPoolExecutor whose run() has not finished."""
+    return _in_flight[0]
+
+
+def install():
+    """Counts work items from now on."""
+    item = cft._WorkItem
+    orig_init, orig_run = item.__init__, item.run
+
+    def __init__(self, *args, **kwargs):
+        orig_init(self, *args, **kwargs)
+        with _lock:
+            _in_flight[0] += 1
+
+    def run(self, *args, **kwargs):
+        try:
+            return orig_run(self, *args, **kwargs)
+        finally:
+            with _lock:
+                _in_flight[0] -= 1
+
+    item.__init__ = __init__
+    item.run = run
+
+
+def worker_idents():
+    """Idents of live ThreadPoolExecutor worker threads."""
+    for _ in range(10):
+        try:
+            return {t.ident for t in list(cft._threads_queues.keys()) if t.ident is not None}
+        except RuntimeError:  # the weak dict changed while we read it
+            continue
+    return set()
+
+
+def is_idle_worker(ident, frame, workers):
+    """True when thread `ident` is a pool worker sitting in its loop between work items (only
+    meaningful while nothing is in flight)."""
+    return ident in workers and frame is not None and frame.f_code is _WORKER_CODE

@@ -1,0 +1,91 @@
+"""Which threads can never run again, and whether that is every thread of the snippet.
+
+A thread is stuck for good when it
+- waits without timeout in an instrumented acquire for a lock (never released by a non-owner)
+  held by a stuck thread or by a thread that has ended, or
+- joins, without timeout, a stuck thread.
+Pool workers with nothing in flight are inert (only a submit could wake them, and submitters are
+stuck). Any other live thread could still act, e.g. release a threading.Lock it does not own, so
+then nothing is proven. Nor is anything proven while a Python signal handler (other than SIGINT's)
+is installed: a signal could run it.
+"""
+import signal
+import sys
+import threading
+
+from . import executors, waitgraph
+
+
+def has_python_signal_handlers():
+    """True when a Python function handles some signal other than SIGINT (it could wake things)."""
+    for sig in signal.valid_signals():
+        if sig == signal.SIGINT:
+            continue
+        try:
+            handler = signal.getsignal(sig)
+        except (ValueError, OSError):
+            continue
+        if callable(handler) and handler is not signal.default_int_handler:
+            return True
+    return False
+
+
+def all_threads_stuck():
+    """Under the graph mutex: (key, lock_waits, joins) when every live thread of the snippet is
+    stuck for good (see the module doc), else None. `lock_waits` maps ThreadAgent -> ThreadWait,
+    `joins` maps ThreadAgent -> the ThreadAgent it joins; `key` changes whenever anything moves."""
+    if not waitgraph.thread_waits:
+        return None
+    found = _stuck(set())
+    if found is None:
+        return None
+    lock_waits, joins = found
+    if not lock_waits or has_python_signal_handlers():
+        return None
+    key = (
+        waitgraph.events.value,
+        frozenset((id(a), w.record.id) for a, w in lock_waits.items()),
+        frozenset((id(a), id(t)) for a, t in joins.items()),
+    )
+    return key, lock_waits, joins
+
+
+def others_cannot_act(me):
+    """Under the graph mutex: True when every live thread other than `me` (an event-loop thread
+    about to sleep for good, hence counted as stuck) is stuck for good or an inert pool worker."""
+    return _stuck({me}) is not None
+
+
+def _stuck(stuck_idents):
+    """(lock_waits, joins) when every live thread outside `stuck_idents` is stuck for good or
+    inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
+    waits = waitgraph.thread_waits
+    current = sys._current_frames()
+    live = (set(current) | set(threading._active)) - waitgraph.harness_idents - stuck_idents
+    workers = executors.worker_idents() if live else set()
+    in_flight = executors.in_flight()
+    lock_waits, joins = {}, {}
+    for ident in live:
+        agent = waitgraph.agents.get(ident)
+        wait = waits.get(agent) if agent is not None else None
+        joined = waitgraph.join_waits.get(agent) if agent is not None else None
+        if wait is not None and wait.forever and not wait.record.tainted:
+            lock_waits[agent] = wait
+        elif joined is not None:
+            joins[agent] = waitgraph.agents.get(joined)
+        elif in_flight == 0 and executors.is_idle_worker(ident, current.get(ident), workers):
+            continue
+        else:
+            return None  # a thread that could still act
+    stuck = set(lock_waits) | set(joins)
+    stuck.update(a for a in (waitgraph.agents.get(i) for i in stuck_idents) if a is not None)
+    for wait in lock_waits.values():
+        owner = wait.record.owner
+        if not isinstance(owner, waitgraph.ThreadAgent):
+            return None
+        if owner not in stuck and owner.alive(current):
+            return None
+    for target in joins.values():
+        if target is None or target not in stuck:
+            return None
+    return lock_waits, joins

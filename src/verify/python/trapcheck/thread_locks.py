@@ -1,0 +1,303 @@
+"""threading.Lock and threading.RLock with an owner thread, where it acquired, and its waiters.
+
+`install()` replaces the factories `threading.Lock` / `threading.RLock` (and so every Condition,
+Event, Semaphore, Queue created afterwards) with wrappers around a raw `_thread` lock. A thread
+about to block forever first follows thread -> lock -> owner thread -> the lock it waits for -> ...;
+if that comes back to itself (re-acquiring a non-reentrant Lock included) it reports a deadlock at
+once, from the acquiring thread, before blocking. An RLock re-acquired by its owner just counts.
+"""
+import _thread
+import asyncio.events
+import asyncio.tasks
+import concurrent.futures
+import os
+import sys
+import threading
+
+from . import frames, report, stuck, waitgraph, witness
+
+_allocate = _thread.allocate_lock
+_RealRLock = _thread.RLock
+_get_running_loop = asyncio.events._get_running_loop
+_current_task = asyncio.tasks.current_task
+_agent = waitgraph.current_thread_agent
+_live_stack = frames.live_stack
+_active = waitgraph.active
+_thread_waits = waitgraph.thread_waits
+_events = waitgraph.events
+
+
+_current_tasks = getattr(asyncio.tasks, "_current_tasks", None)
+if not isinstance(_current_tasks, dict):
+    _current_tasks = None
+
+
+def _running_task():
+    """The asyncio task running on this thread, if any (for display only)."""
+    loop = _get_running_loop()
+    if loop is None:
+        return None
+    return _current_tasks.get(loop) if _current_tasks is not None else _current_task(loop)
+
+
+def _check_args(blocking, timeout):
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        raise ValueError("timeout value must be a non-negative number")
+
+
+def _took(rec, agent, depth=1, acquired=None, owner_task=None):
+    """Records `agent` as owner (the real lock is already held)."""
+    stack = acquired if acquired is not None else _live_stack(sys._getframe(2))
+    with waitgraph.mutex:
+        rec.owner = agent
+        rec.depth = depth
+        rec.acquired = stack
+        rec.owner_task = owner_task
+        _active[rec.id] = rec
+        _events.value += 1
+
+
+def _acquire(real, rec, agent, blocking, timeout, restore=None):
+    """Acquires `real` for `agent`, recording the wait and the ownership; checks for a cycle
+    before blocking forever. `restore` = (depth, acquired, owner_task) from _release_save."""
+    if real.acquire(False):
+        if restore is None:
+            _took(rec, agent, 1, _live_stack(sys._getframe(2)), _running_task())
+        else:
+            _took(rec, agent, *restore)
+        return True
+    if not blocking:
+        return False
+    forever = timeout == -1
+    task = _running_task()
+    cycle = None
+    with waitgraph.mutex:
+        _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
+        rec.waiters.append(agent)
+        _active[rec.id] = rec
+        if forever and rec.owner is not None and not rec.tainted:
+            try:
+                cycle = waitgraph.find_thread_cycle(agent, rec)
+                # Any thread may release a threading.Lock: a cycle through one is a proof only
+                # when no other thread can act any more. Otherwise the watchdog keeps watching.
+                if cycle is not None and any(r.kind == "threading.Lock" for _, r in cycle):
+                    if stuck.all_threads_stuck() is None:
+                        cycle = None
+            except Exception:
+                if report.DEBUG:
+                    raise
+        if cycle is not None:
+            _report_cycle(cycle)  # returns only when reporting is off (a forked child)
+    ok = False
+    try:
+        ok = real.acquire(True, timeout)
+    finally:
+        stack = _live_stack(sys._getframe(2)) if ok and restore is None else None
+        with waitgraph.mutex:
+            _thread_waits.pop(agent, None)
+            try:
+                rec.waiters.remove(agent)
+            except ValueError:
+                pass
+            if ok:
+                if restore is None:
+                    rec.owner, rec.depth, rec.acquired, rec.owner_task = agent, 1, stack, task
+                else:
+                    rec.owner = agent
+                    rec.depth, rec.acquired, rec.owner_task = restore
+                _events.value += 1
+            elif rec.owner is None and not rec.waiters:
+                _active.pop(rec.id, None)
+    return ok
+
+
+def _report_cycle(cycle):
+    """Called under the mutex: builds the witness from a consistent graph and reports."""
+    rep = report.REPORTER
+    if rep is None or rep.disabled:
+        return
+    try:
+        built = witness.thread_cycle(cycle, requester_frame=sys._getframe(2))
+    except Exception as e:
+        if report.DEBUG:
+            raise
+        built = witness.minimal(f"a wait-for cycle between threads (the witness could not be built: {e!r})")
+    rep.verdict("deadlock", "cycle", witness=built)
+
+
+def _release(real, rec, agent):
+    with waitgraph.mutex:
+        if rec.owner is not None and rec.owner is not agent:
+            rec.tainted = True
+        rec.owner = None
+        rec.depth = 0
+        rec.acquired = None
+        rec.owner_task = None
+        if not rec.waiters:
+            _active.pop(rec.id, None)
+        _events.value += 1
+    real.release()
+
+
+_THREADING_FILE = threading.__file__
+_FUTURES_DIR = os.path.dirname(concurrent.futures.__file__) + os.sep
+
+
+def _made_for_futures(frame):
+    """True when the lock is being created by concurrent.futures itself (a Future's condition, a
+    pool's bookkeeping): held only briefly around state changes, never around snippet code, and
+    created by the thousand. Those stay plain, untracked locks."""
+    while frame is not None and frame.f_code.co_filename == _THREADING_FILE:
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_filename.startswith(_FUTURES_DIR)
+
+
+class Lock:
+    """threading.Lock that knows its owner thread (a threading.Lock may still be released by any
+    thread; once that happens it is left out of proofs)."""
+
+    __slots__ = ("_real", "_rec", "__weakref__")
+
+    def __new__(cls):
+        if _made_for_futures(sys._getframe(1)):
+            return _allocate()
+        return super().__new__(cls)
+
+    def __init__(self):
+        self._real = _allocate()
+        self._rec = waitgraph.LockRecord("threading.Lock", frames.creation_site(sys._getframe(1)))
+
+    def acquire(self, blocking=True, timeout=-1):
+        """As threading.Lock.acquire."""
+        _check_args(blocking, timeout)
+        return _acquire(self._real, self._rec, _agent(), blocking, timeout)
+
+    def release(self):
+        """As threading.Lock.release."""
+        if not self._real.locked():
+            raise RuntimeError("release unlocked lock")
+        _release(self._real, self._rec, _agent())
+
+    def locked(self):
+        """As threading.Lock.locked."""
+        return self._real.locked()
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    def _at_fork_reinit(self):
+        self._real._at_fork_reinit()
+        self._rec.owner = None
+        self._rec.waiters.clear()
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def __repr__(self):
+        return f"<{'locked' if self.locked() else 'unlocked'} {type(self).__module__}.Lock object at {id(self):#x}>"
+
+
+class RLock:
+    """threading.RLock that knows its owner thread and depth; Condition-compatible."""
+
+    __slots__ = ("_real", "_rec", "__weakref__")
+
+    def __new__(cls, *args, **kwargs):
+        if _made_for_futures(sys._getframe(1)):
+            return _RealRLock()
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        self._real = _allocate()
+        self._rec = waitgraph.LockRecord("threading.RLock", frames.creation_site(sys._getframe(1)))
+
+    def acquire(self, blocking=True, timeout=-1):
+        """As threading.RLock.acquire: the owner re-acquires at once, one level deeper."""
+        _check_args(blocking, timeout)
+        agent = _agent()
+        rec = self._rec
+        if rec.owner is agent:
+            rec.depth += 1
+            return True
+        return _acquire(self._real, rec, agent, blocking, timeout)
+
+    def release(self):
+        """As threading.RLock.release."""
+        agent = _agent()
+        rec = self._rec
+        if rec.owner is not agent:
+            raise RuntimeError("cannot release un-acquired lock")
+        if rec.depth > 1:
+            rec.depth -= 1
+            return
+        _release(self._real, rec, agent)
+
+    def locked(self):
+        return self._real.locked()
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.release()
+
+    # Used by threading.Condition.
+    def _is_owned(self):
+        return self._rec.owner is _agent()
+
+    def _release_save(self):
+        agent = _agent()
+        rec = self._rec
+        if rec.owner is not agent:
+            raise RuntimeError("cannot release un-acquired lock")
+        saved = (rec.depth, rec.acquired, rec.owner_task)
+        _release(self._real, rec, agent)
+        return saved
+
+    def _acquire_restore(self, saved):
+        _acquire(self._real, self._rec, _agent(), True, -1, restore=saved)
+
+    def _recursion_count(self):
+        return self._rec.depth if self._rec.owner is _agent() else 0
+
+    def _at_fork_reinit(self):
+        self._real._at_fork_reinit()
+        self._rec.owner = None
+        self._rec.depth = 0
+        self._rec.waiters.clear()
+
+    def __repr__(self):
+        owner = self._rec.owner
+        return (
+            f"<{'locked' if self.locked() else 'unlocked'} {type(self).__module__}.RLock object "
+            f"owner={owner.ident if owner is not None else 0} count={self._rec.depth} at {id(self):#x}>"
+        )
+
+
+def install():
+    """Makes threading.Lock() and threading.RLock() return tracked locks from now on, and
+    records joins (a thread joining a stuck thread is stuck too)."""
+    threading.Lock = Lock
+    threading.RLock = RLock
+    orig_join = threading.Thread.join
+
+    def join(self, timeout=None):
+        if timeout is not None or self.ident is None:
+            return orig_join(self, timeout)
+        agent = _agent()
+        with waitgraph.mutex:
+            waitgraph.join_waits[agent] = self.ident
+        try:
+            return orig_join(self, timeout)
+        finally:
+            with waitgraph.mutex:
+                waitgraph.join_waits.pop(agent, None)
+
+    join.__name__, join.__qualname__, join.__doc__ = orig_join.__name__, orig_join.__qualname__, orig_join.__doc__
+    threading.Thread.join = join

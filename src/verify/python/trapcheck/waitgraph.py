@@ -1,0 +1,185 @@
+"""The wait-for graph: who holds which lock since where, who waits for which lock.
+
+Agents are asyncio tasks (for asyncio.Lock) and threads (for threading.Lock / RLock, represented by
+a ThreadAgent per thread lifetime). Each instrumented lock has a LockRecord.
+
+Consistency: thread-lock ownership changes and thread waits are made under `mutex` (a raw
+`_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a critical
+section may itself take a tracked lock), so a cycle found under it is a real snapshot. asyncio locks live on one event-loop
+thread and change only there, so their records need no mutex.
+
+Soundness rules the searches follow:
+- a lock once released by a non-owner (`tainted`) is never part of a proof: anyone may release it;
+- a thread wait with a timeout is not a wait forever and ends every chain;
+- a task whose wait was already woken or cancelled ends every chain.
+"""
+import _thread
+import itertools
+import sys
+import threading
+
+mutex = _thread.RLock()
+_ids = itertools.count(1)
+_tls = _thread._local()
+
+#: ThreadAgent -> ThreadWait, for threads inside an instrumented blocking acquire.
+thread_waits = {}
+#: asyncio Task -> LockRecord, for tasks suspended in an instrumented asyncio.Lock.acquire.
+task_waits = {}
+#: ThreadAgent -> ident of the thread it joins (Thread.join without timeout).
+join_waits = {}
+#: id -> LockRecord, for locks that are held or waited for (what a timeout witness lists).
+active = {}
+#: ident -> the ThreadAgent of the latest thread with that ident that touched a lock.
+agents = {}
+#: idents of the harness's own threads (watchdog, flusher): never part of the snippet.
+harness_idents = set()
+
+
+class Counter:
+    """Lock events (acquire/release) so far; the watchdog needs 'nothing moved' between samples."""
+
+    value = 0
+
+
+events = Counter()
+
+
+class LockRecord:
+    """What the harness knows about one lock."""
+
+    __slots__ = ("id", "kind", "site", "owner", "owner_task", "acquired", "depth", "waiters", "tainted", "__weakref__")
+
+    def __init__(self, kind, site):
+        self.id = next(_ids)
+        self.kind = kind
+        #: (code, lasti, line) of the creating call, for the lock's name.
+        self.site = site
+        #: Task or ThreadAgent holding it, or None.
+        self.owner = None
+        #: For thread locks taken on an event-loop thread: the task that was running (for display).
+        self.owner_task = None
+        #: The owner's chain when it acquired the lock: (code, line) pairs, innermost first.
+        self.acquired = None
+        self.depth = 0
+        #: Agents waiting, in arrival order.
+        self.waiters = []
+        #: Released by a non-owner at least once: never used in a proof.
+        self.tainted = False
+
+
+class ThreadAgent:
+    """One thread, for the lifetime of that thread (idents are reused, agents are not)."""
+
+    __slots__ = ("ident", "name", "__weakref__")
+
+    def __init__(self, ident, name):
+        self.ident = ident
+        self.name = name
+
+    def display_name(self):
+        """The thread's current name (threads may be renamed), else the one it had."""
+        t = threading._active.get(self.ident)
+        if t is not None and agents.get(self.ident) is self:
+            return t.name
+        return self.name
+
+    def alive(self, frames=None):
+        """False only when this thread has certainly ended."""
+        if agents.get(self.ident) is not self:
+            return False
+        frames = sys._current_frames() if frames is None else frames
+        return self.ident in frames or self.ident in threading._active
+
+
+class ThreadWait:
+    """A thread inside a blocking acquire."""
+
+    __slots__ = ("record", "forever", "task")
+
+    def __init__(self, record, forever, task):
+        self.record = record
+        self.forever = forever
+        self.task = task
+
+
+def current_thread_agent():
+    """The ThreadAgent of the calling thread."""
+    try:
+        return _tls.agent
+    except AttributeError:
+        ident = _thread.get_ident()
+        t = threading._active.get(ident)
+        if t is None:  # a thread starting up (its _started event) is still in limbo
+            t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
+        agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
+        _tls.agent = agent
+        agents[ident] = agent
+        return agent
+
+
+def reset_after_fork():
+    """In a forked child only the forking thread survives: forget every other thread (the
+    forking thread keeps its identity, so the locks it holds are still its own)."""
+    global mutex
+    mutex = _thread.RLock()
+    thread_waits.clear()
+    join_waits.clear()
+    me = getattr(_tls, "agent", None)
+    agents.clear()
+    if me is not None:
+        agents[me.ident] = me
+
+
+def find_thread_cycle(start, record):
+    """Under `mutex`: the cycle closed if thread `start` waits forever for `record`, as a list
+    of (agent, record) pairs starting with (start, record); None when there is none."""
+    path = [(start, record)]
+    seen = {start}
+    while True:
+        owner = record.owner
+        if owner is None or record.tainted:
+            return None
+        if owner is start:
+            return path
+        if owner in seen or not isinstance(owner, ThreadAgent):
+            return None
+        wait = thread_waits.get(owner)
+        if wait is None or not wait.forever:
+            return None
+        record = wait.record
+        path.append((owner, record))
+        seen.add(owner)
+
+
+def find_task_cycle(start, record):
+    """On the event-loop thread: the cycle closed if task `start` waits for `record`, as a list
+    of (task, record) pairs starting with (start, record); None when there is none."""
+    path = [(start, record)]
+    seen = {start}
+    while True:
+        owner = record.owner
+        if owner is None or record.tainted:
+            return None
+        if owner is start:
+            return path
+        if owner in seen or isinstance(owner, ThreadAgent):
+            return None
+        record = task_waits.get(owner)
+        if record is None or not task_is_parked(owner):
+            return None
+        path.append((owner, record))
+        seen.add(owner)
+
+
+def task_is_parked(task):
+    """True when `task` is suspended on a future that has not completed (it cannot run now)."""
+    if task.done():
+        return False
+    waiter = getattr(task, "_fut_waiter", None)
+    return waiter is not None and not waiter.done()
+
+
+def note_event():
+    """Counts one acquire or release."""
+    events.value += 1
