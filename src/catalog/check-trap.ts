@@ -176,6 +176,29 @@ export function checkTrapPage(page: ParsedTrapPage, ctx: CheckContext): CatalogP
 	});
 
 	for (const p of checkSections(split.body, split.bodyStartLine)) problems.push({ file, line: p.line, field: 'sections', message: p.message });
+	problems.push(...findCodeFences(page));
+	return problems;
+}
+
+/** Code on a trap page comes only from snippet files: a fenced code block in the body is a problem. */
+function findCodeFences(page: ParsedTrapPage): CatalogProblem[] {
+	const problems: CatalogProblem[] = [];
+	let open: string | null = null;
+	page.split.body.split('\n').forEach((text, i) => {
+		const m = /^\s*(`{3,}|~{3,})/.exec(text);
+		if (!m) return;
+		if (open) {
+			if (m[1][0] === open[0] && m[1].length >= open.length) open = null;
+			return;
+		}
+		open = m[1];
+		problems.push({
+			file: page.file,
+			line: page.split.bodyStartLine + i,
+			field: 'code block',
+			message: 'code on a trap page comes only from snippets/: move it into a file there and show it with <Snippet file="…" />.',
+		});
+	});
 	return problems;
 }
 

@@ -77,7 +77,7 @@ describe('a broken catalog', () => {
 	page(
 		'broken',
 		base('broken', '  - file: a.py\n    expect: completed\n  - file: missing.py\n    expect: deadlock\n  - file: link.py\n    expect: completed'),
-		sections('<Snippet file="a.py" region="nope" />\n<Snippet file="a.py" bad="no such text" />\n<Snippet file="undeclared.py" />'),
+		sections('<Snippet file="a.py" region="nope" />\n<Snippet file="a.py" bad="no such text" />\n<Snippet file="undeclared.py" />\n\n```python\nprint("hand-written")\n```'),
 	);
 	page('other', base('wrong-name', '  - file: a.py\n    expect: completed'), '\n## Problem\n');
 
@@ -91,6 +91,7 @@ describe('a broken catalog', () => {
 		['a reference to an undeclared file', /^content\/traps\/broken\.mdx:\d+: <Snippet file="undeclared\.py">: "undeclared\.py" is not declared/],
 		['a symlink that leaves snippets/', /link\.py resolves to .*outside snippets\//],
 		['a name that is not the file name', /^content\/traps\/other\.mdx:2: name: "wrong-name" must equal the file name "other"/],
+		['hand-written code', /^content\/traps\/broken\.mdx:\d+: code block: code on a trap page comes only from snippets\//],
 	])('reports %s with file, line and field', (_, message) => {
 		expect(problems.some((p) => message.test(p))).toBe(true);
 	});
