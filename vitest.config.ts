@@ -18,7 +18,7 @@ export default defineConfig({
 				test: {
 					name: 'site',
 					include: ['tests/site/**/*.test.ts'],
-					globalSetup: ['tests/site/build-site.ts'],
+					globalSetup: ['tests/site/site-dir.ts'],
 					setupFiles: ['tests/site/ensure-site.ts'],
 					sequence: { groupOrder: 1 },
 					fileParallelism: false,

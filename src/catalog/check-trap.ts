@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { formatFieldPath, locateField, splitFrontmatter, type FieldPath, type SplitSource } from './frontmatter.ts';
+import { scanBody } from './markdown-lines.ts';
 import { extractRegion, findMarkedLines } from './regions.ts';
 import { trapSchema, type TrapFrontmatter } from './schema.ts';
 import { checkSections } from './sections.ts';
@@ -182,24 +183,12 @@ export function checkTrapPage(page: ParsedTrapPage, ctx: CheckContext): CatalogP
 
 /** Code on a trap page comes only from snippet files: a fenced code block in the body is a problem. */
 function findCodeFences(page: ParsedTrapPage): CatalogProblem[] {
-	const problems: CatalogProblem[] = [];
-	let open: string | null = null;
-	page.split.body.split('\n').forEach((text, i) => {
-		const m = /^\s*(`{3,}|~{3,})/.exec(text);
-		if (!m) return;
-		if (open) {
-			if (m[1][0] === open[0] && m[1].length >= open.length) open = null;
-			return;
-		}
-		open = m[1];
-		problems.push({
-			file: page.file,
-			line: page.split.bodyStartLine + i,
-			field: 'code block',
-			message: 'code on a trap page comes only from snippets/: move it into a file there and show it with <Snippet file="…" />.',
-		});
-	});
-	return problems;
+	return scanBody(page.split.body, page.split.bodyStartLine).fences.map((fence) => ({
+		file: page.file,
+		line: fence.number,
+		field: 'code block',
+		message: 'code on a trap page comes only from snippets/: move it into a file there and show it with <Snippet file="…" />.',
+	}));
 }
 
 function checkReference(ref: SnippetReference, page: ParsedTrapPage, data: TrapFrontmatter, sources: Map<string, string>): CatalogProblem[] {

@@ -5,11 +5,12 @@ export interface BodyLine {
 }
 
 /**
- * The body lines that are prose or MDX, with fenced code blocks (``` and ~~~) left out,
- * so that examples inside fences are never mistaken for headings or components.
+ * Splits a page body into its prose or MDX lines and the opening lines of its fenced code
+ * blocks (``` and ~~~); lines inside fences belong to neither.
  */
-export function proseLines(body: string, bodyStartLine: number): BodyLine[] {
-	const out: BodyLine[] = [];
+export function scanBody(body: string, bodyStartLine: number): { prose: BodyLine[]; fences: BodyLine[] } {
+	const prose: BodyLine[] = [];
+	const fences: BodyLine[] = [];
 	let fence: string | null = null;
 	body.split('\n').forEach((text, i) => {
 		const m = /^\s*(`{3,}|~{3,})/.exec(text);
@@ -19,9 +20,15 @@ export function proseLines(body: string, bodyStartLine: number): BodyLine[] {
 		}
 		if (m) {
 			fence = m[1];
+			fences.push({ number: bodyStartLine + i, text });
 			return;
 		}
-		out.push({ number: bodyStartLine + i, text });
+		prose.push({ number: bodyStartLine + i, text });
 	});
-	return out;
+	return { prose, fences };
+}
+
+/** The body lines that are prose or MDX, so that examples inside fences are never mistaken for headings or components. */
+export function proseLines(body: string, bodyStartLine: number): BodyLine[] {
+	return scanBody(body, bodyStartLine).prose;
 }

@@ -1,26 +1,19 @@
 import { z } from 'astro/zod';
+import { LANGUAGE_BY_EXTENSION, LANGUAGES, languageOf } from '../verify/languages.ts';
 import { VERDICTS } from '../verify/verdict.ts';
+
+export { LANGUAGES };
 
 /** A kebab-case identifier: lower-case words joined by single hyphens. */
 const kebab = z
 	.string()
 	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be kebab-case (lower-case words joined by "-")');
 
-/** Languages the verification engine can run. */
-export const LANGUAGES = ['python', 'typescript'] as const;
-
 /** How bad it is when the trap springs in production. */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 /** What kind of page a catalog entry is. */
 export const CATEGORIES = ['trap', 'pattern'] as const;
-
-/** File extensions the runners know, mapped to the snippet language. */
-export const LANGUAGE_BY_EXTENSION: Record<string, (typeof LANGUAGES)[number]> = {
-	'.py': 'python',
-	'.ts': 'typescript',
-	'.mts': 'typescript',
-};
 
 /** A snippet path relative to `snippets/<trap>/`: no absolute paths, no `..`, a known extension. */
 const snippetFile = z
@@ -29,7 +22,7 @@ const snippetFile = z
 	.refine((p) => !p.startsWith('/') && !p.includes('\\'), 'must be a relative path with "/" separators')
 	.refine((p) => !p.split('/').includes('..'), 'must not leave the trap\'s snippets folder ("..")')
 	.refine(
-		(p) => Object.keys(LANGUAGE_BY_EXTENSION).some((ext) => p.endsWith(ext)),
+		(p) => languageOf(p) !== undefined,
 		`must end in one of ${Object.keys(LANGUAGE_BY_EXTENSION).join(', ')}`,
 	);
 
@@ -91,7 +84,7 @@ export const trapSchema = z
 					message: 'a module is not run on its own; remove "expect" (the programs that import it are run)',
 				});
 			}
-			const lang = LANGUAGE_BY_EXTENSION[s.file.slice(s.file.lastIndexOf('.'))];
+			const lang = languageOf(s.file);
 			if (lang && !trap.languages.includes(lang)) {
 				ctx.addIssue({
 					code: 'custom',

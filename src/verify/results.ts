@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readSnippet } from '../catalog/load-catalog.ts';
 import type { RunResult } from './run-snippet.ts';
-import type { Verdict } from './verdict.ts';
+import { isFailureVerdict, type Verdict } from './verdict.ts';
 
 /** Where the suite writes one record per verified program, relative to the project root. */
 export const RESULTS_DIR = '.verify/results';
@@ -43,7 +43,7 @@ export function sourceHash(program: { file: string; text: string }, modules: Arr
 /** Whether a run's observations agree with the verdict the page claims. */
 export function agreesWithClaim(expect: Verdict, run: RunResult, contract: RunResult | null): boolean {
 	if (run.outcome !== expect) return false;
-	if (expect === 'deadlock' || expect === 'timeout') return contract?.outcome === 'timeout';
+	if (isFailureVerdict(expect)) return contract?.outcome === 'timeout';
 	return true;
 }
 

@@ -3,15 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { languageOf, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
 import type { Witness } from './witness.ts';
 
-/** Languages the engine runs, by file extension. */
-export const RUNNABLE_EXTENSIONS = { '.py': 'python', '.ts': 'typescript', '.mts': 'typescript' } as const;
-
-export type SnippetLanguage = (typeof RUNNABLE_EXTENSIONS)[keyof typeof RUNNABLE_EXTENSIONS];
+export type { SnippetLanguage };
 
 export interface RunOptions {
 	/** main() must return within this many ms; the contract a page shows. */
@@ -103,7 +101,7 @@ export const KILL_GRACE_MS = 1000;
  */
 export async function runSnippet(file: string, options: RunOptions): Promise<RunResult> {
 	const path = resolve(file);
-	const language = RUNNABLE_EXTENSIONS[extname(path) as keyof typeof RUNNABLE_EXTENSIONS];
+	const language = languageOf(path);
 	if (!language) {
 		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a .py or .ts file that defines main().`);
 	}
