@@ -12,6 +12,9 @@ const kebab = z
 /** How bad it is when the trap springs in production. */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
+/** What a reader sees when the trap springs: the facet the home page and sidebar group traps by. */
+export const SYMPTOMS = ['hangs', 'runs-twice', 'slow-under-load', 'wrong-result', 'crashes'] as const;
+
 /** What kind of page a catalog entry is. */
 export const CATEGORIES = ['trap', 'pattern'] as const;
 
@@ -59,6 +62,8 @@ export const trapSchema = z
 		languages: z.array(z.enum(LANGUAGES)).min(1),
 		tags: z.array(kebab).default([]),
 		severity: z.enum(SEVERITIES),
+		/** What the reader sees: `hangs`, `runs-twice`, `slow-under-load`, `wrong-result`, `crashes`. */
+		symptoms: z.array(z.enum(SYMPTOMS)).min(1, 'say what a reader sees when the trap springs (e.g. [hangs])'),
 		related: z.array(kebab).default([]),
 		references: z.array(referenceSchema).default([]),
 		snippets: z.array(snippetDeclarationSchema).min(1, 'a trap page shows at least one snippet'),

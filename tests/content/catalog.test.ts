@@ -63,6 +63,7 @@ describe('a broken catalog', () => {
 			'category: trap',
 			'languages: [python]',
 			'severity: high',
+			'symptoms: [hangs]',
 			'related: [no-such-trap]',
 			'snippets:',
 			snippets,
@@ -84,8 +85,8 @@ describe('a broken catalog', () => {
 	const problems = loadCatalogSafely(root);
 
 	it.each([
-		['an unknown related trap', /^content\/traps\/broken\.mdx:9: related\[0\]: no trap named "no-such-trap"/],
-		['a missing snippet file', /^content\/traps\/broken\.mdx:13: snippets\[1\]\.file: snippets\/broken\/missing\.py does not exist/],
+		['an unknown related trap', /^content\/traps\/broken\.mdx:10: related\[0\]: no trap named "no-such-trap"/],
+		['a missing snippet file', /^content\/traps\/broken\.mdx:14: snippets\[1\]\.file: snippets\/broken\/missing\.py does not exist/],
 		['a region that is not there', /^content\/traps\/broken\.mdx:\d+: <Snippet file="a\.py" region="nope">: snippets\/broken\/a\.py: no region "nope"; it has: main\./],
 		['a marked text that is not there', /^content\/traps\/broken\.mdx:\d+: <Snippet file="a\.py">: .*no shown line contains "no such text"/],
 		['a reference to an undeclared file', /^content\/traps\/broken\.mdx:\d+: <Snippet file="undeclared\.py">: "undeclared\.py" is not declared/],

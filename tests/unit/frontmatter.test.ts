@@ -68,13 +68,14 @@ describe('parseTrapPage errors', () => {
 				'category: trap',
 				'languages: [python]',
 				'severity: high',
+				'symptoms: [hangs]',
 				'snippets:',
 				'  - file: a.py',
 				'    expect: hangs',
 			].join('\n'),
 		);
 		expect(p.data).toBeUndefined();
-		expect(p.problems.map(formatProblem)).toEqual([expect.stringMatching(/^content\/traps\/t\.mdx:11: snippets\[0\]\.expect: Invalid option/)]);
+		expect(p.problems.map(formatProblem)).toEqual([expect.stringMatching(/^content\/traps\/t\.mdx:12: snippets\[0\].expect: Invalid option/)]);
 	});
 
 	it('reports invalid YAML with its line', () => {
@@ -84,7 +85,7 @@ describe('parseTrapPage errors', () => {
 
 	it('requires name to equal the file name', () => {
 		const p = page(
-			'name: other\ntitle: T\ndescription: A sentence that tells a reader what goes wrong.\nversion: 1.0.0\ncategory: trap\nlanguages: [python]\nseverity: high\nsnippets:\n  - file: a.py\n    expect: completed',
+			'name: other\ntitle: T\ndescription: A sentence that tells a reader what goes wrong.\nversion: 1.0.0\ncategory: trap\nlanguages: [python]\nseverity: high\nsymptoms: [hangs]\nsnippets:\n  - file: a.py\n    expect: completed',
 		);
 		expect(formatProblem(p.problems[0])).toBe(
 			'content/traps/t.mdx:2: name: "other" must equal the file name "t" (it is the page\'s URL id).',

@@ -10,6 +10,7 @@ const valid = {
 	languages: ['python'],
 	tags: ['asyncio'],
 	severity: 'high',
+	symptoms: ['hangs'],
 	related: [],
 	references: [{ title: 'Docs', url: 'https://docs.python.org/3/' }],
 	snippets: [
@@ -43,6 +44,8 @@ describe('trap frontmatter schema', () => {
 		['unknown language', { languages: ['go'] }, 'languages.0'],
 		['no language', { languages: [] }, 'languages'],
 		['unknown severity', { severity: 'urgent' }, 'severity'],
+		['unknown symptom', { symptoms: ['slow'] }, 'symptoms.0'],
+		['no symptom', { symptoms: [] }, 'symptoms'],
 		['related id not kebab-case', { related: ['Other Trap'] }, 'related.0'],
 		['reference URL not http', { references: [{ title: 'x', url: 'ftp://x.org' }] }, 'references.0.url'],
 		['short description', { description: 'Bad.' }, 'description'],
