@@ -16,9 +16,9 @@ export interface Frame {
 	/** Function name as the runtime reports it, e.g. `Store.rebuild` or `rebuild`. */
 	function: string;
 	/**
-	 * Relative to the project for the snippet's own files (`snippets/<trap>/workload.py` or, for a
-	 * file outside the catalog, its base name); library frames by module (`asyncio/locks.py`,
-	 * `node:internal/...`). Never an absolute path of the machine.
+	 * The snippet's own files relative to the snippet's folder (`workload.py`, `lib/pool.ts`);
+	 * library frames by module (`asyncio/locks.py`, `async-mutex/lib/Mutex.js`, `node:internal/…`).
+	 * Never an absolute path of the machine.
 	 */
 	file: string;
 	/** 1-based line. */
