@@ -39,9 +39,12 @@ async def main() -> list[str]:
     client = Client(Wire())
     # region calls
     # Three requests, each handled by its own task, one after the other.
-    first = await asyncio.create_task(client.get("a"), name="request-1")  # fetched: the finally releases the lock
-    second = await asyncio.create_task(client.get("a"), name="request-2")  # cached: returns before the try
-    third = await asyncio.create_task(client.get("b"), name="request-3")  # waits for a lock nobody will release
+    # 1: fetched from the server; the finally releases the lock.
+    first = await asyncio.create_task(client.get("a"), name="request-1")
+    # 2: a cache hit; returns before the try, and its task finishes holding the lock.
+    second = await asyncio.create_task(client.get("a"), name="request-2")
+    # 3: waits for a lock nobody will release.
+    third = await asyncio.create_task(client.get("b"), name="request-3")
     # endregion calls
     return [first, second, third]
 

@@ -18,7 +18,8 @@ async def main() -> int:
         await both_hold_one.wait()  # each job now holds its first lock
 
     archive = Archive(checkpoint)
-    return await run_jobs(archive, [("expire", "pkg-1"), ("autosync", "pkg-2")], seed=1)
+    jobs = [("expire", "pkg-1"), ("autosync", "pkg-2")]
+    return await run_jobs(archive, jobs, seed=1)
     # endregion meet
 
 

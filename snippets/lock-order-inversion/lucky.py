@@ -18,8 +18,8 @@ async def main() -> dict:
     archive.pool = {f"old-{n}" for n in range(100)}
     archive.published = set(archive.pool)
     # region phases
-    expired = await run_jobs(archive, [("expire", f"old-{n}") for n in range(100)], seed=1)
-    synced = await run_jobs(archive, [("autosync", f"new-{n}") for n in range(100)], seed=2)
+    expired = await run_jobs(archive, [("expire", f"old-{n}") for n in range(100)], 1)
+    synced = await run_jobs(archive, [("autosync", f"new-{n}") for n in range(100)], 2)
     # endregion phases
     if archive.published != {f"new-{n}" for n in range(100)}:
         raise AssertionError("the archive does not hold exactly the synced packages")

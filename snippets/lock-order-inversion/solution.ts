@@ -9,7 +9,11 @@ import { Mutex } from 'async-mutex';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 // #region archive
-/** Package files in the pool, and the index of the published ones. Lock order: expireMutex, then publishMutex. */
+/**
+ * Package files in the pool, and the index of the published ones.
+ *
+ * Lock order: expireMutex, then publishMutex. Only withBoth() takes them.
+ */
 export class Archive {
 	readonly expireMutex = new Mutex(); // no file leaves the pool while a job uses it
 	readonly publishMutex = new Mutex(); // one writer of the published index
