@@ -35,7 +35,7 @@ export const catalogRoutes = {
 	catalogSchema: 'catalog.schema.json',
 	llms: 'llms.txt',
 	llmsFull: 'llms-full.txt',
-	guide: 'add-a-trap/',
-	guideMarkdown: 'add-a-trap/index.html.md',
+	guide: 'guides/add-a-trap/',
+	guideMarkdown: 'guides/add-a-trap/index.html.md',
 	verification: 'verification/',
 } as const;
