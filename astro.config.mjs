@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // BASE_PATH is the path it is served under (defaults to SITE_URL's path). Every link, asset,
 // snippet download, card and export is built below it.
 const site = process.env.SITE_URL ?? 'https://trap-catalog.example.org';
-const base = process.env.BASE_PATH ?? new URL(site).pathname;
+const base = process.env.BASE_PATH || new URL(site).pathname;
 
 export default defineConfig({
 	site,
