@@ -161,6 +161,13 @@ describe('llms.txt', () => {
 	});
 });
 
+describe('the exports', () => {
+	it('name no directory of the machine they were built on', () => {
+		const exported = ['catalog.json', 'catalog.schema.json', 'llms.txt', 'llms-full.txt', 'index.html.md', ...catalog.pages.map((p) => `traps/${p.id}/card.md`)];
+		for (const file of exported) expect(read(file), file).not.toContain(ROOT.replace(/\/$/, ''));
+	});
+});
+
 describe('the "Add a trap" guide', () => {
 	it('is a page of the site, in the sidebar, with the catalog around it', () => {
 		const page = Page.load(site, 'guides/add-a-trap/index.html');
