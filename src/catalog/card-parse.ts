@@ -46,13 +46,15 @@ const REQUIRED_FRONT = ['name', 'description', 'version', 'category'] as const;
 export function parseCard(text: string, file: string): ParsedCard {
 	let source = text.replace(/\r\n?/g, '\n');
 	let repaired = false;
+	let origin: number[] | null = null;
 	if (!source.startsWith('---\n') && /^name:\s.*\sdescription:\s/.test(source)) {
-		source = repairFlattenedCard(source);
+		({ text: source, origin } = repairFlattenedCard(source));
 		repaired = true;
 	}
 	const lines = source.split('\n');
+	// Lines are named in the file as written, also for a card repaired first.
 	const fail = (line: number, message: string): never => {
-		throw new CardError(`${file}:${line}: ${message}`);
+		throw new CardError(`${file}:${origin ? (origin[line - 1] ?? origin[origin.length - 1]) : line}: ${message}`);
 	};
 	if (lines[0]?.trim() !== '---') fail(1, 'a card starts with a "---" line, then the frontmatter fields name, description, version, category, then "---".');
 	const close = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
@@ -70,6 +72,10 @@ export function parseCard(text: string, file: string): ParsedCard {
 			fail(1, `frontmatter: "${field}" is missing; a card has name, description, version and category.`);
 		}
 		front[field] = String(front[field]);
+	}
+	if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(front.name as string)) {
+		const line = lines.slice(1, close).findIndex((l) => /^name\s*:/.test(l)) + 2;
+		fail(line, `frontmatter: name "${front.name}" must be kebab-case (lower-case words joined by "-"): it becomes the page's file name and URL.`);
 	}
 
 	let title: string | undefined;
@@ -143,38 +149,48 @@ const GOES_ON = /(?::|\b(?:a|an|the|to|of|with|use|across|add|adding|and|or|than
  * lower-case text is the rest of the item before it when that item breaks off mid-phrase, and
  * otherwise an item of its own that lost its bullet.
  */
-export function repairFlattenedCard(text: string): string {
+export function repairFlattenedCard(text: string): { text: string; origin: number[] } {
 	const lines = text.replace(/\r\n?/g, '\n').split('\n');
 	const fm = /^name:\s*(.*?)\s+description:\s*(.*?)\s+version:\s*(\S+)\s+category:\s*(.*?)\s*$/.exec(lines[0]);
-	const out: string[] = ['---'];
+	const out: string[] = [];
+	/** For each line of `out`, the 1-based line of `text` it came from. */
+	const origin: number[] = [];
+	let at = 1;
+	const emit = (...ls: string[]) => {
+		out.push(...ls);
+		origin.push(...ls.map(() => at));
+	};
+	emit('---');
 	if (fm) {
-		out.push(`name: ${fm[1]}`, `description: ${JSON.stringify(fm[2])}`, `version: ${fm[3]}`, `category: ${fm[4]}`);
+		emit(`name: ${fm[1]}`, `description: ${JSON.stringify(fm[2])}`, `version: ${fm[3]}`, `category: ${fm[4]}`);
 	} else {
-		out.push(lines[0]);
+		emit(lines[0]);
 	}
-	out.push('---', '', `# ${lines[1]?.trim() ?? ''}`);
+	emit('---', '');
+	at = 2;
+	emit(`# ${lines[1]?.trim() ?? ''}`);
 	let inCode = false;
 	let lastKind: 'heading' | 'item' | 'paragraph' | null = null;
 	const closeCode = () => {
-		if (inCode) out.push('```');
+		if (inCode) emit('```');
 		inCode = false;
 	};
-	for (const raw of lines.slice(2)) {
+	for (const [k, raw] of lines.slice(2).entries()) {
+		at = k + 3;
 		const line = raw.trim();
 		if (line === '') continue;
 		if (DAMAGED_HEADING.test(line) && !CODE_START.test(line)) {
 			closeCode();
-			out.push('', `## ${line}`, '');
+			emit('', `## ${line}`, '');
 			lastKind = 'heading';
 			continue;
 		}
 		if (inCode) {
-			out.push(raw);
+			emit(raw);
 			continue;
 		}
 		if (CODE_START.test(line)) {
-			out.push('', '```' + (/^(?:class |def |async def |import |from )/.test(line) ? 'python' : 'typescript'));
-			out.push(raw);
+			emit('', '```' + (/^(?:class |def |async def |import |from )/.test(line) ? 'python' : 'typescript'), raw);
 			inCode = true;
 			continue;
 		}
@@ -186,14 +202,16 @@ export function repairFlattenedCard(text: string): string {
 			if (k === 0 && !bullet && lastKind === 'item' && GOES_ON.test(previous.trimEnd())) {
 				out[out.length - 1] = `${previous} ${text}`;
 			} else if (k > 0 || bullet || (/^[a-z_`]/.test(text) && lastKind !== 'paragraph')) {
-				out.push(`- ${text}`);
+				emit(`- ${text}`);
 				lastKind = 'item';
 			} else {
-				out.push('', text, '');
+				emit('', text, '');
 				lastKind = 'paragraph';
 			}
 		});
 	}
 	closeCode();
-	return out.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+	// One blank line between blocks, as written; each kept line keeps its origin.
+	const keep = out.map((l, i) => !(l === '' && (i === 0 || out[i - 1] === '')));
+	return { text: out.filter((_, i) => keep[i]).join('\n') + '\n', origin: origin.filter((_, i) => keep[i]) };
 }

@@ -66,3 +66,16 @@ describe('parseCard', () => {
 		expect((code as { code: string }).code.split('\n')).toHaveLength(13);
 	});
 });
+
+describe('parseCard on a damaged card', () => {
+	it('names lines as they are in the damaged file', () => {
+		const damaged = 'name: Bad_Name description: d version: 1.0.0 category: trap\nTitle\nProblem\n- a\n';
+		expect(errorOf(damaged)).toMatch(/^card\.md:1: frontmatter: name "Bad_Name" must be kebab-case/);
+	});
+
+	it('refuses a name that cannot be a page file name, naming its line', () => {
+		expect(errorOf(card('\n# T\n\n## P\n', 'description: d\nname: ../../etc\nversion: 1.0.0\ncategory: trap'))).toMatch(
+			/^card\.md:3: frontmatter: name "\.\.\/\.\.\/etc" must be kebab-case/,
+		);
+	});
+});
