@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunResult } from './run-snippet.ts';
@@ -34,18 +33,6 @@ export interface SnippetRecord {
 	matches: boolean;
 	/** Why they do not (empty when they do). Absent in records of older engines. */
 	problems?: string[];
-}
-
-/**
- * A hash of a program together with the modules it may import, so that a change to any of
- * them makes an earlier result stale. Order of `modules` does not matter.
- */
-export function sourceHash(program: { file: string; text: string }, modules: Array<{ file: string; text: string }>): string {
-	const h = createHash('sha256');
-	for (const part of [program, ...[...modules].sort((a, b) => a.file.localeCompare(b.file))]) {
-		h.update(`${part.file}\0${part.text}\0`);
-	}
-	return h.digest('hex').slice(0, 32);
 }
 
 /** Whether a run's observations agree with the verdict the page claims. */
