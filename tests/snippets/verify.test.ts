@@ -4,19 +4,16 @@ import { liveRunProcesses } from '../../src/verify/process-runner.ts';
 import { formatReport } from '../../src/verify/report.ts';
 import { RunScheduler } from '../../src/verify/run-scheduler.ts';
 import { isFailureVerdict } from '../../src/verify/verdict.ts';
-import { shardOf, verifyTrap, type ProgramVerification } from '../../src/verify/verify-trap.ts';
+import { verifyTrap, type ProgramVerification } from '../../src/verify/verify-trap.ts';
 import { ROOT } from '../support/paths.ts';
 
-// Every program of every page (or of this CI shard's traps: VERIFY_SHARD=<i>/<n>), verified by the
-// engine, which writes the records the pages show. Current records are reused; CI=true or
-// VERIFY_FORCE=1 re-runs everything.
-const force = process.env.CI === 'true' || process.env.VERIFY_FORCE === '1';
-const traps = shardOf(
-	loadCatalog(ROOT)
-		.pages.filter((p) => p.data?.snippets.some((s) => s.role === 'program'))
-		.map((p) => ({ name: p.id, snippets: p.data!.snippets })),
-	process.env.VERIFY_SHARD,
-);
+// Every program of every page, verified by the engine, which writes the records the pages show.
+// Current records are reused; VERIFY_FORCE=1 or CI=true re-runs everything, except where CI's
+// parallel jobs (`.ci/run --shard`) have just made the records (VERIFY_REUSE_RECORDS=1, `--finish`).
+const force = process.env.VERIFY_FORCE === '1' || (process.env.CI === 'true' && process.env.VERIFY_REUSE_RECORDS !== '1');
+const traps = loadCatalog(ROOT)
+	.pages.filter((p) => p.data?.snippets.some((s) => s.role === 'program'))
+	.map((p) => ({ name: p.id, snippets: p.data!.snippets }));
 
 // All traps start at once and share the pools; each test waits for its own program.
 const scheduler = new RunScheduler();
