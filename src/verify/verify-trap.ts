@@ -115,7 +115,8 @@ async function verifyProgram(
 	let rerunAlone = false;
 	try {
 		[run, contract] = await Promise.all([
-			scheduler.run(path, { timeoutMs: claim.timeoutMs, detect: true, projectRoot: root }, 'cpu'),
+			// A program claimed to time out sleeps into its timeout with the detectors on too.
+			scheduler.run(path, { timeoutMs: claim.timeoutMs, detect: true, projectRoot: root }, claim.expect === 'timeout' ? 'sleep' : 'cpu'),
 			// The contract a reader sees: with the detectors off it does not finish within the timeout.
 			fails ? scheduler.run(path, { timeoutMs: claim.timeoutMs, detect: false, projectRoot: root }, 'sleep') : Promise.resolve(null),
 		]);
