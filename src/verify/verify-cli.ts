@@ -25,7 +25,11 @@ export function resultLine(v: ProgramVerification): string {
 	const run = v.record?.run;
 	const verdict = run ? `${run.outcome}${run.detectedBy && run.detectedBy !== 'timeout' ? ` (${run.detectedBy})` : ''}` : 'unrunnable';
 	const ms = run ? formatMs(run.elapsedMs) : '';
-	const note = v.cached ? 'cached' : [v.status === 'ok' ? '' : `expected ${v.expect}`, v.rerunAlone ? 're-run alone after a timeout under load' : ''].filter(Boolean).join('; ');
+	const note = v.cached
+		? 'cached'
+		: [v.status === 'ok' ? '' : `expected ${v.expect}`, v.ranBecause.length ? `ran: ${v.ranBecause.join(', ')}` : '', v.rerunAlone ? 're-run alone after a timeout under load' : '']
+				.filter(Boolean)
+				.join('; ');
 	return `${pad(v.status === 'ok' ? 'ok' : 'FAILED', 7)}${pad(`${v.trap}/${v.file}`, 56)}${pad(verdict, 22)}${ms.padStart(8)}  ${note}`.trimEnd();
 }
 

@@ -40,10 +40,10 @@ const verification = (over: Partial<ProgramVerification>): ProgramVerification =
 
 describe('npm run verify output', () => {
 	it('prints one line per program: status, program, verdict with detector, time to verdict, cached', () => {
-		expect(resultLine(verification({}))).toMatch(/^ok {5}t\/failure\.py +deadlock \(cycle\) +14 ms$/);
+		expect(resultLine(verification({}))).toMatch(/^ok {5}t\/failure\.py +deadlock \(cycle\) +14 ms {2}ran: not verified yet$/);
 		expect(resultLine(verification({ cached: true }))).toMatch(/14 ms {2}cached$/);
 		const failed = verification({ status: 'failed', problems: ['ended in completed, but the page claims deadlock'], record: { ...verification({}).record!, run: run({ outcome: 'completed', detectedBy: null, elapsedMs: 812 }) } });
-		expect(resultLine(failed)).toMatch(/^FAILED t\/failure\.py +completed +812 ms {2}expected deadlock$/);
+		expect(resultLine({ ...failed, ranBecause: ['program changed'] })).toMatch(/^FAILED t\/failure\.py +completed +812 ms {2}expected deadlock; ran: program changed$/);
 	});
 
 	it('says under a failure what disagrees, what the run did and what to do', () => {
