@@ -14,7 +14,7 @@ import { runSnippet, type RunOptions, type RunResult } from './run-snippet.ts';
  * A counting semaphore whose urgent waiters go first. A request for several slots is granted all
  * at once (never piecemeal: two exclusive runs each holding half the slots would wait forever).
  */
-class Slots {
+export class Slots {
 	readonly size: number;
 	private free: number;
 	private readonly queue: Array<{ n: number; urgent: boolean; grant: () => void }> = [];
