@@ -1,5 +1,5 @@
 /**
- * The cycle detector: probes each request that has to wait and was made inside a running
+ * The cycle detector (Mutex and Semaphore alike): probes each request that has to wait and was made inside a running
  * runExclusive section, right after the code that made it had the chance to await it, then again
  * with backoff (an await can come later), and looks for a cycle in the wait-for graph after every
  * round. Its timers are unref'd: they never keep the process alive, so they cannot hide
@@ -61,14 +61,14 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 
 	const findProof = (): CycleProof | null => {
 		const requests = awaitedRequests(registry);
-		const sections: SectionNode[] = [...registry.sections.values()].map((s) => ({
-			id: s.id,
-			holds: s.holding.lock.id,
-			awaits: requests.get(s.id)?.lock.id ?? null,
-		}));
+		const sections: SectionNode[] = [...registry.sections.values()].map((s) => {
+			const r = requests.get(s.id);
+			return { id: s.id, awaits: r?.lock.id ?? null, needs: r?.weight ?? 1 };
+		});
 		const locks: LockNode[] = registry.activeLocks().map((l) => ({
 			id: l.id,
-			heldBySection: l.holding?.section && !l.holding.released ? l.holding.section.id : null,
+			holders: [...l.holdings].map((h) => (h.section && registry.sections.has(h.section.id) ? h.section.id : null)),
+			free: l.free(),
 			provable: l.provable,
 		}));
 		const steps = findCycle(sections, locks);
