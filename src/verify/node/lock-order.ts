@@ -10,7 +10,9 @@
  * when the taking request's stack runs through the very frame that acquired it: same function
  * and file, the same callers outward line by line, and made after the holding was granted.
  * Pairs of one class with itself are not reported (instances of one class taken in a consistent
- * order, such as by account id, would look inverted).
+ * order, such as by account id, would look inverted). Semaphores take no part: like lockdep,
+ * which leaves counting semaphores out, a permit is often handed on (a pool, a signal), so
+ * "held while taking" says nothing about who waits for whom.
  */
 import type { Frame, LockOrder, PotentialDeadlock } from '../facts.ts';
 import type { TaskContext } from './contexts.ts';
@@ -80,6 +82,7 @@ export function createLockOrder(label: (record: LockRecord) => string, innermost
 
 	return {
 		taken(holding, requestContext, requestId, lastRequestId) {
+			if (holding.lock.type !== 'Mutex') return;
 			const held = heldBy(requestContext, holding, requestId);
 			if (holding.section) sectionHeld.set(holding.context, holding);
 			else acquireHeld.set(holding, lastRequestId);

@@ -60,6 +60,8 @@ export interface Holding {
 	/** The function that asked for the lock (`Store.rebuild`). */
 	readonly name: string;
 	released: boolean;
+	/** acquire(): the release function handed to the program, weakly (collected: no one can call it any more). */
+	releaser?: WeakRef<() => void>;
 }
 
 /** A runExclusive callback running while its lock is held. */
@@ -126,6 +128,8 @@ export interface LockRegistry {
 	leaveSection(section: Section, ended: 'returned' | 'raised'): void;
 	/** A granted acquire() request now holds the lock until released. */
 	hold(request: LockRequest): Holding;
+	/** The release function of an acquire() holding was handed to the program. */
+	handedOut(holding: Holding, release: () => void): void;
 	/** The holder released (idempotent). */
 	release(holding: Holding): void;
 	/** Released outside a holding (`mutex.release()`, `semaphore.release()`, `setValue()`). */
@@ -265,6 +269,9 @@ export function createLockRegistry(
 			return holdingFor(request, request.context, null);
 		},
 		release: endHolding,
+		handedOut(holding, release) {
+			holding.releaser = new WeakRef(release);
+		},
 		releasedByHand(record, why) {
 			for (const h of [...record.holdings]) {
 				if (h.section || record.type === 'Semaphore') {

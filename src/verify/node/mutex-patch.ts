@@ -142,10 +142,12 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 		const request = registry.request(record, 'acquire', captureLazyFrames(acquire), this.isLocked());
 		const releaser = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
 		const holding = registry.hold(request);
-		return function release() {
+		const release = function release() {
 			registry.release(holding);
 			releaser();
 		};
+		registry.handedOut(holding, release);
+		return release;
 	} as Method;
 
 	proto.waitForUnlock = async function waitForUnlock(this: MutexLike, priority: unknown = 0) {
@@ -224,7 +226,9 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 				registry.settled(request),
 			)) as [number, Releaser];
 			const holding = registry.hold(request);
-			return [value, wrapReleaser(releaser, () => registry.release(holding))];
+			const release = wrapReleaser(releaser, () => registry.release(holding));
+			registry.handedOut(holding, release);
+			return [value, release];
 		},
 		async runExclusive(this: SemaphoreLike, callback: (value: number) => unknown, weight: number, priority: number) {
 			const record = recordOf(this);

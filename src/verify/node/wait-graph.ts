@@ -73,7 +73,10 @@ export function findCycle(sections: SectionNode[], locks: LockNode[]): CycleStep
 		const lock = lockById.get(byId.get(current)!.awaits!)!;
 		onPath.set(current, path.length);
 		path.push({ section: current, waitsFor: lock.id });
-		current = Math.min(...(lock.holders as number[]));
+		// Prefer a holder not yet on the path: with a Semaphore, the cycle then shows every stuck holder.
+		const holders = lock.holders as number[];
+		const fresh = holders.filter((h) => !onPath.has(h));
+		current = Math.min(...(fresh.length ? fresh : holders));
 	}
 	return path.slice(onPath.get(current));
 }

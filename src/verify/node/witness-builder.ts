@@ -7,6 +7,7 @@ import type { Frame, Holding as FactHolding, WaitEdge, Witness, WitnessResource,
 import type { Reason } from '../vocabulary.ts';
 import { toChain, type ChainContext } from './chain.ts';
 import { awaitedRequests, type CycleProof } from './detector.ts';
+import { collectGarbage } from './garbage.ts';
 import { labelLock } from './lock-label.ts';
 import type { Holding, LockRegistry, LockRequest } from './lock-registry.ts';
 import { sectionOfFrame } from './sections.ts';
@@ -51,6 +52,9 @@ export function buildWitness(input: WitnessInput): Witness {
 	const requestTask = new Map<LockRequest, string>();
 	const edges: WaitEdge[] = [];
 	const locks = registry.activeLocks();
+	// Which acquire() release functions the program can still call: a collected one never will be.
+	const byHand = locks.some((l) => [...l.holdings].some((h) => h.releaser));
+	const collected = byHand && collectGarbage();
 
 	const chainOf = (request: LockRequest) => () => toChain(completeStack(request, registry), chain, request.lock.apiFrames[request.api]);
 	const holderChain = (h: Holding) => toChain(h.requestedBy(), chain);
@@ -102,8 +106,10 @@ export function buildWitness(input: WitnessInput): Witness {
 			return { agent: id, leaked: ended.ended === 'raised' ? 'owner-raised' : 'owner-finished' };
 		}
 		const id = `holder:${h.id}`;
-		if (!drafts.has(id)) drafts.set(id, { task: { id, kind: 'async-context', state: stuck ? 'blocked' : 'running' }, name: () => h.name, chain: () => holderChain(h) });
-		return { agent: id };
+		// No reference to its release function is left: the frame that took it has ended without releasing.
+		const gone = collected && h.releaser !== undefined && h.releaser.deref() === undefined;
+		if (!drafts.has(id)) drafts.set(id, { task: { id, kind: 'async-context', state: gone ? 'done' : stuck ? 'blocked' : 'running' }, name: () => h.name, chain: () => (gone ? [] : holderChain(h)) });
+		return { agent: id, ...(gone ? { leaked: 'frame-returned' as const } : {}) };
 	};
 
 	const resources: WitnessResource[] = locks.map((l) => {
