@@ -6,7 +6,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame, PotentialDeadlock, Witness } from '../facts.ts';
-import { innermostName, isUserFrame, toChain, type ChainContext } from './chain.ts';
+import { innermostName, isUserFrame, readableName, toChain, type ChainContext } from './chain.ts';
+import { framePath } from './source-files.ts';
+import { watchTimers } from './timer-watch.ts';
 import { startDetector, type CycleProof, type Detector } from './detector.ts';
 import { createLockRegistry, type LockRegistry } from './lock-registry.ts';
 import { onAsyncMutexLoaded } from './module-hook.ts';
@@ -33,7 +35,7 @@ export const HARNESS_DIR = dirname(fileURLToPath(import.meta.url));
  * Installs detection for a snippet in `snippetDir`; `onProof` is called once when a wait-for
  * cycle is proven. Must run before the snippet is imported.
  */
-export function installDetection(snippetDir: string, onProof: (proof: CycleProof) => void): Detection {
+export function installDetection(snippetDir: string, onProof: (proof: CycleProof) => void, file: string | null = null): Detection {
 	const chain: ChainContext = { snippetDir, hiddenDirs: [`${HARNESS_DIR}/`] };
 	const registry = createLockRegistry(
 		(frames) => innermostName(frames, chain, 'main'),
@@ -47,7 +49,13 @@ export function installDetection(snippetDir: string, onProof: (proof: CycleProof
 		const libraryDir = patchAsyncMutex(exports, registry, snippetDir);
 		if (libraryDir && !chain.hiddenDirs.includes(`${libraryDir}/`)) chain.hiddenDirs.push(`${libraryDir}/`);
 	});
-	const detector = startDetector(registry, onProof);
+	const combinator = /^Promise\.(all|allSettled|any)$/;
+	const timers = watchTimers(() => registry.holdsByHand(), () => registry.clock());
+	const detector = startDetector(registry, onProof, file === null ? null : {
+		keep: (frames) => frames.filter((f) => isUserFrame(f, chain) || (f.native && f.async && combinator.test(f.function))),
+		isMain: (f) => readableName(f.function) === 'main' && framePath(f.file) === file,
+		leasePending: (h) => timers.pendingSince(h.context, h.grantedAt!),
+	});
 	return {
 		registry,
 		detector,

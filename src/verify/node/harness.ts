@@ -132,7 +132,7 @@ process.on('exit', (code) => {
 });
 
 if (detect) {
-	const installed = installDetection(snippetDir, (proof) => deadlock('cycle', proof));
+	const installed = installDetection(snippetDir, (proof) => deadlock('cycle', proof), file);
 	detection = installed;
 	watchQuiescence({
 		stillWaiting: () => startedAt !== null && !mainSettled && !channel.decided(),

@@ -62,6 +62,12 @@ export interface Holding {
 	released: boolean;
 	/** acquire(): the release function handed to the program, weakly (collected: no one can call it any more). */
 	releaser?: WeakRef<() => void>;
+	/** acquire(): the await chain of the holder when the lock was granted (who awaited the acquire), see holder-frames.ts. */
+	grantedChain?: LazyFrames;
+	/** acquire(): the number of the latest request made by anyone when the lock was granted. */
+	grantedAfterRequest?: number;
+	/** acquire(): the registry clock at the grant (timers started since may hold its release function). */
+	grantedAt?: number;
 }
 
 /** A runExclusive callback running while its lock is held. */
@@ -128,8 +134,8 @@ export interface LockRegistry {
 	leaveSection(section: Section, ended: 'returned' | 'raised'): void;
 	/** A granted acquire() request now holds the lock until released. */
 	hold(request: LockRequest): Holding;
-	/** The release function of an acquire() holding was handed to the program. */
-	handedOut(holding: Holding, release: () => void): void;
+	/** The release function of an acquire() holding was handed to the program; `grantedChain` is the holder's await chain now. */
+	handedOut(holding: Holding, release: () => void, grantedChain: LazyFrames): void;
 	/** The holder released (idempotent). */
 	release(holding: Holding): void;
 	/** Released outside a holding (`mutex.release()`, `semaphore.release()`, `setValue()`). */
@@ -138,6 +144,12 @@ export interface LockRegistry {
 	cancelled(record: LockRecord): void;
 	/** Locks held or awaited right now, in creation order. */
 	activeLocks(): LockRecord[];
+	/** acquire() holdings not yet released (not those of runExclusive sections). */
+	acquireHoldings(): Holding[];
+	/** True while some acquire() holding is held (timer-watch.ts records only then). */
+	holdsByHand(): boolean;
+	/** A counter of requests and grants: orders events for timer-watch.ts. */
+	clock(): number;
 	/** Sections running right now, by id. */
 	sections: Map<number, Section>;
 	/** Sections that ended while an acquire() they made inside still holds a lock (a leaked lock's owner). */
@@ -164,6 +176,8 @@ export function createLockRegistry(
 	let requestCount = 0;
 	let holdingCount = 0;
 	let sectionCount = 0;
+	let ticks = 0;
+	let byHand = 0;
 	const order = createLockOrder(label, innermost, userFrames);
 
 	const touch = (r: LockRecord) => {
@@ -173,6 +187,7 @@ export function createLockRegistry(
 	const endHolding = (h: Holding) => {
 		if (h.released) return;
 		h.released = true;
+		if (h.grantedAt !== undefined) byHand--;
 		h.lock.holdings.delete(h);
 		order.released(h);
 		touch(h.lock);
@@ -221,6 +236,7 @@ export function createLockRegistry(
 			return records.get(lock) ?? registry.created(lock, spec());
 		},
 		request(record, api, requestedBy, blocked, weight = 1) {
+			ticks++;
 			let cachedName: string | null = null;
 			const request: LockRequest = {
 				id: ++requestCount,
@@ -269,8 +285,12 @@ export function createLockRegistry(
 			return holdingFor(request, request.context, null);
 		},
 		release: endHolding,
-		handedOut(holding, release) {
+		handedOut(holding, release, grantedChain) {
 			holding.releaser = new WeakRef(release);
+			holding.grantedChain = grantedChain;
+			holding.grantedAfterRequest = requestCount;
+			holding.grantedAt = ++ticks;
+			byHand++;
 		},
 		releasedByHand(record, why) {
 			for (const h of [...record.holdings]) {
@@ -288,6 +308,11 @@ export function createLockRegistry(
 		cancelled(record) {
 			record.provable = false;
 			record.unprovableBecause = 'cancel() was called: its waits can be cancelled';
+		},
+		holdsByHand: () => byHand > 0,
+		clock: () => ticks,
+		acquireHoldings() {
+			return [...active].flatMap((l) => [...l.holdings].filter((h) => !h.section));
 		},
 		activeLocks() {
 			return [...active].sort((a, b) => Number(a.id.split(':')[1]) - Number(b.id.split(':')[1]));

@@ -146,7 +146,7 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 			registry.release(holding);
 			releaser();
 		};
-		registry.handedOut(holding, release);
+		registry.handedOut(holding, release, captureLazyFrames());
 		return release;
 	} as Method;
 
@@ -227,7 +227,7 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 			)) as [number, Releaser];
 			const holding = registry.hold(request);
 			const release = wrapReleaser(releaser, () => registry.release(holding));
-			registry.handedOut(holding, release);
+			registry.handedOut(holding, release, captureLazyFrames());
 			return [value, release];
 		},
 		async runExclusive(this: SemaphoreLike, callback: (value: number) => unknown, weight: number, priority: number) {

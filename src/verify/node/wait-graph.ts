@@ -7,7 +7,7 @@
  * stuck, not just one.
  */
 
-/** A section as the graph sees it. */
+/** A section (or an acquire() holder's activation, with a negative id) as the graph sees it. */
 export interface SectionNode {
 	id: number;
 	/** The lock of the pending request its runner is proven to be awaiting, if any. */
@@ -19,7 +19,7 @@ export interface SectionNode {
 /** A lock as the graph sees it. */
 export interface LockNode {
 	id: string;
-	/** Holder of each holding: a section id, or null (an acquire() caller, who could release it anywhere). */
+	/** Holder of each holding: a section id, an acquire() holder recognised as awaiting a request (negative), or null (anyone could release it). */
 	holders: (number | null)[];
 	/** Permits free now. */
 	free: number;
@@ -68,7 +68,10 @@ export function findCycle(sections: SectionNode[], locks: LockNode[]): CycleStep
 	const lockById = new Map(locks.map((l) => [l.id, l]));
 	const path: CycleStep[] = [];
 	const onPath = new Map<number, number>();
-	let current = Math.min(...knot);
+	// The oldest section first (acquire() holders have negative ids and come after sections).
+	const order = (a: number, b: number) => (a > 0) !== (b > 0) ? (a > 0 ? -1 : 1) : Math.abs(a) - Math.abs(b);
+	const first = (ids: number[]) => [...ids].sort(order)[0];
+	let current = first([...knot]);
 	while (!onPath.has(current)) {
 		const lock = lockById.get(byId.get(current)!.awaits!)!;
 		onPath.set(current, path.length);
@@ -76,7 +79,7 @@ export function findCycle(sections: SectionNode[], locks: LockNode[]): CycleStep
 		// Prefer a holder not yet on the path: with a Semaphore, the cycle then shows every stuck holder.
 		const holders = lock.holders as number[];
 		const fresh = holders.filter((h) => !onPath.has(h));
-		current = Math.min(...(fresh.length ? fresh : holders));
+		current = first(fresh.length ? fresh : holders);
 	}
 	return path.slice(onPath.get(current));
 }

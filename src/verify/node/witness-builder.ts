@@ -73,6 +73,20 @@ export function buildWitness(input: WitnessInput): Witness {
 		});
 		if (request) requestTask.set(request, id);
 	}
+	// acquire() holders of the cycle: the activation that holds the lock awaits a request.
+	const holdings = new Map(registry.acquireHoldings().map((h) => [h.id, h]));
+	const holderTask = (h: Holding) => {
+		const section = [...registry.sections.values()].find((s) => s.context === h.context);
+		return section ? taskOfSection(section.context.id) : `holder:${h.id}`;
+	};
+	const agentOf = (step: number) => (step > 0 ? taskOfSection(registry.sections.get(step)!.context.id) : holderTask(holdings.get(-step)!));
+	for (const [step, request] of proof?.requests ?? []) {
+		if (step > 0 || requestTask.has(request)) continue;
+		const h = holdings.get(-step)!;
+		const id = holderTask(h);
+		drafts.set(id, { task: { id, kind: 'async-context', state: 'waiting' }, waitsOn: request.lock.id, name: () => h.name, chain: chainOf(request) });
+		requestTask.set(request, id);
+	}
 	// Waiting requests: the innermost section awaiting them, or a task of their own.
 	for (const lock of locks) {
 		for (const request of lock.requests) {
@@ -105,7 +119,7 @@ export function buildWitness(input: WitnessInput): Witness {
 			}
 			return { agent: id, leaked: ended.ended === 'raised' ? 'owner-raised' : 'owner-finished' };
 		}
-		const id = `holder:${h.id}`;
+		const id = holderTask(h);
 		// No reference to its release function is left: the frame that took it has ended without releasing.
 		const gone = collected && h.releaser !== undefined && h.releaser.deref() === undefined;
 		if (!drafts.has(id)) drafts.set(id, { task: { id, kind: 'async-context', state: gone ? 'done' : stuck ? 'blocked' : 'running' }, name: () => h.name, chain: () => (gone ? [] : holderChain(h)) });
@@ -155,9 +169,7 @@ export function buildWitness(input: WitnessInput): Witness {
 	}
 
 	disambiguate(resources); // Two `Account.lock`s in one witness become `Account.lock #1` and `#2`.
-	const cycle = proof
-		? [...proof.steps.flatMap((s) => [taskOfSection(registry.sections.get(s.section)!.context.id), s.waitsFor]), taskOfSection(registry.sections.get(proof.steps[0].section)!.context.id)]
-		: null;
+	const cycle = proof ? [...proof.steps.flatMap((s) => [agentOf(s.section), s.waitsFor]), agentOf(proof.steps[0].section)] : null;
 
 	// Keep the cycle and every holder (the waiters refer to them), then waiting tasks in order.
 	const must = new Set<string>([...(cycle ?? []), ...resources.flatMap((r) => (r.holders ?? []).map((h) => h.agent))]);
