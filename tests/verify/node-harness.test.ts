@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame, Witness, WitnessResource, WitnessTask } from '../../src/verify/facts.ts';
 import { liveRunProcesses } from '../../src/verify/process-runner.ts';
+import { formatReport } from '../../src/verify/report.ts';
 import { KILL_GRACE_MS, runSnippet, UnrunnableError, type RunResult } from '../../src/verify/run-snippet.ts';
+import { summarize } from '../../src/verify/words.ts';
 import { ROOT } from '../support/paths.ts';
 
 const FIXTURES = join(ROOT, 'tests/fixtures/verify/typescript');
@@ -64,6 +66,7 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 			]),
 		);
 		expect(JSON.stringify(w)).not.toMatch(/summary|waits for|held by/);
+		expect(summarize(w)).toBe('Section `Store.rebuild` waits for Mutex `Store.lock`, which it already holds (acquired in `Store.rebuild` at nested-run-exclusive.ts:15)');
 	});
 
 	it('two mutexes taken in opposite orders by two concurrent tasks (ABBA), forced by promises', async () => {
@@ -156,6 +159,8 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(at(pool.holders![0].acquiredAt.at(-1)!)).toBe('Pool.withConnection (semaphore-permits-stuck.ts:11)');
 		expect(pool.waiters.sort()).toEqual([t1, t2].sort());
 		expect(chainOf(taskIn(w, t1)).at(-1)).toMatch(/^Semaphore\.runExclusive \(async-mutex\/index\.mjs:\d+\)$/);
+		expect(summarize(w)).toMatch(/^Section `Pool\.withConnection #1` waits for a permit of Semaphore `Pool\.connections` \(0 of 2 free\)/);
+		expect(summarize(w)).toContain('held by Section `Pool.withConnection #2` since semaphore-permits-stuck.ts:11');
 	});
 
 	it('a section holding one of two permits asks for two: its own permit must come back first, cycle', async () => {
@@ -181,6 +186,7 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(holding.agent).toBe(holder.id);
 		expect(holding.leaked).toBeUndefined();
 		expect(at(holding.acquiredAt.at(-1)!)).toBe('Store.rebuild (nested-acquire.ts:18)');
+		expect(summarize(w)).toBe('Section `Store.rebuild` waits for Mutex `Store.lock`, which it already holds (acquired in `Store.rebuild` at nested-acquire.ts:18)');
 	});
 
 	it('the same nested acquire() while a setInterval keeps the loop busy: still a cycle, within 1 s', async () => {
@@ -227,6 +233,8 @@ describe.concurrent('deadlocks proven by quiescence', () => {
 		const waiter = w.tasks.find((t) => t.state === 'waiting')!;
 		expect(waiter.id).not.toBe(holding.agent);
 		expect(chainOf(waiter).slice(0, 2)).toEqual(['main (leaked-lock.ts:21)', 'Pool.take (leaked-lock.ts:10)']);
+		expect(summarize(w)).toContain('returned without releasing it (acquired in `Pool.take` at leaked-lock.ts:10)');
+		expect(summarize(w)).not.toContain('already holds');
 	});
 
 	it('a lock taken by acquire() inside a section that finished: held by that section, owner-finished', async () => {
@@ -238,6 +246,7 @@ describe.concurrent('deadlocks proven by quiescence', () => {
 		expect(at(holding.acquiredAt.at(-1)!)).toBe('Pool.take (leaked-by-section.ts:11)');
 		expect(lock.waiters).toHaveLength(1);
 		expect(lock.waiters[0]).not.toBe(holding.agent);
+		expect(summarize(w)).toMatch(/^Section `Pool\.take` waits for Mutex `Pool\.mutex`, held by Section `Jobs\.run`, which finished without releasing it \(acquired in `Pool\.take` at leaked-by-section\.ts:11\)/);
 	});
 });
 
@@ -254,6 +263,7 @@ describe.concurrent('lock-order inversions (lockdep-style), reported on any verd
 				],
 			},
 		]);
+		expect(formatReport(r)).toContain('Index.rebuild takes `Store.lock` at lock-order-inversion.ts:11 while holding `Index.lock` (taken at lock-order-inversion.ts:10)');
 	});
 
 	it('the same inversion with acquire()/release()', async () => {
