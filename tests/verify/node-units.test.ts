@@ -8,7 +8,8 @@ import { displayPath } from '../../src/verify/node/source-files.ts';
 import { parseFrameLine, parseStack } from '../../src/verify/node/stack.ts';
 import { findCycle, findKnot } from '../../src/verify/node/wait-graph.ts';
 import type { TaskContext } from '../../src/verify/node/contexts.ts';
-import type { Holding, LockRecord } from '../../src/verify/node/lock-registry.ts';
+import { holderAwaits } from '../../src/verify/node/holder-frames.ts';
+import type { Holding, LockRecord, LockRequest } from '../../src/verify/node/lock-registry.ts';
 import { createLockOrder } from '../../src/verify/node/lock-order.ts';
 import type { RawFrame } from '../../src/verify/node/stack.ts';
 
@@ -22,7 +23,7 @@ describe('parseFrameLine', () => {
 	});
 
 	it('marks frames without a location as native and reads eval frames at their inner location', () => {
-		expect(parseFrameLine('    at async Promise.all (index 0)')).toMatchObject({ function: 'Promise.all', async: true, native: true });
+		expect(parseFrameLine('    at async Promise.all (index 3)')).toMatchObject({ function: 'Promise.all', async: true, native: true, index: 3 });
 		expect(parseFrameLine('    at new Promise (<anonymous>)')).toMatchObject({ function: 'new Promise', native: true });
 		expect(parseFrameLine('    at f (eval at <anonymous> (file:///s/a.ts:7:12), <anonymous>:3:50)')).toMatchObject({ function: 'f', file: '<anonymous>', line: 3 });
 		expect(parseFrameLine('Error: boom')).toBeNull();
@@ -230,5 +231,38 @@ describe('describeThrown', () => {
 		expect(describeThrown(new InvariantBroken('stale'))).toMatchObject({ type: 'InvariantBroken', message: 'stale' });
 		expect(describeThrown(new RangeError('x')).type).toBe('RangeError');
 		expect(describeThrown('plain string')).toEqual({ type: 'string', message: 'plain string', text: 'Uncaught plain string' });
+	});
+});
+
+describe('holderAwaits (recognising an acquire() holder in a request\'s await chain)', () => {
+	const f = (fn: string, line: number, extra: Partial<RawFrame> = {}): RawFrame => ({ function: fn, file: 'file:///s/a.ts', line, column: 1, async: true, native: false, ...extra });
+	const all = (i: number): RawFrame => ({ function: 'Promise.all', file: '', line: 0, column: 0, async: true, native: true, index: i });
+	const main = ctx(0);
+	function ctx(id: number, parent: TaskContext | null = null): TaskContext {
+		return { id, name: `c${id}`, parent };
+	}
+	const isMain = (fr: RawFrame) => fr.function === 'main';
+	const keep = (frames: RawFrame[]) => frames;
+	const holding = (granted: RawFrame[], afterRequest = 1) => ({ context: main, grantedChain: () => granted, grantedAfterRequest: afterRequest }) as unknown as Holding;
+	const request = (probed: RawFrame[], id = 5, context = main) => ({ id, context, probed: () => probed }) as unknown as LockRequest;
+
+	it('matches the holder awaiting a nested request, with the same callers out to main()', () => {
+		const h = holding([f('Store.rebuild', 18), f('main', 28)]);
+		expect(holderAwaits(h, request([f('Store.setHash', 9), f('Store.rebuild', 20), f('main', 28)]), keep, isMain)).toBe(true);
+	});
+
+	it('does not match another activation: other callers, a Promise.all sibling, no root in main(), or the requester itself', () => {
+		expect(holderAwaits(holding([f('work', 3), f('main', 40)]), request([f('touch', 9), f('work', 5), f('main', 41)]), keep, isMain)).toBe(false);
+		expect(holderAwaits(holding([f('work', 3), all(0), f('main', 40)]), request([f('touch', 9), f('work', 5), all(1), f('main', 40)]), keep, isMain)).toBe(false);
+		expect(holderAwaits(holding([f('work', 3)]), request([f('touch', 9), f('work', 5)]), keep, isMain)).toBe(false);
+		expect(holderAwaits(holding([f('take', 10), f('main', 20)]), request([f('take', 10), f('main', 20)]), keep, isMain)).toBe(false);
+	});
+
+	it('does not match a request made before the grant, outside the holder\'s context, or past a Promise.all', () => {
+		const h = holding([f('Store.rebuild', 18), f('main', 28)], 7);
+		const chain = [f('Store.setHash', 9), f('Store.rebuild', 20), f('main', 28)];
+		expect(holderAwaits(h, request(chain, 6), keep, isMain)).toBe(false);
+		expect(holderAwaits(holding([f('Store.rebuild', 18), f('main', 28)]), request(chain, 9, ctx(3)), keep, isMain)).toBe(false);
+		expect(holderAwaits(holding([f('Store.rebuild', 18), f('main', 28)]), request([f('Store.setHash', 9), all(0), f('Store.rebuild', 20), f('main', 28)]), keep, isMain)).toBe(false);
 	});
 });
