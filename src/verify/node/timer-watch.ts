@@ -28,10 +28,12 @@ export const OWN_TIMERS = new WeakSet<object>();
 export function watchTimers(recording: () => boolean, clock: () => number): TimerWatch {
 	const pending: Pending[] = [];
 	const record = (alive: () => boolean) => pending.push({ context: currentContext(), at: clock(), alive });
+	const load = createRequire(import.meta.url);
 	const g = globalThis as unknown as Record<string, (...args: unknown[]) => unknown>;
+	const timers = load('node:timers') as Record<string, (...args: unknown[]) => unknown>;
 	for (const name of ['setTimeout', 'setInterval', 'setImmediate']) {
 		const original = g[name];
-		g[name] = function (this: unknown, ...args: unknown[]) {
+		const watched = function (this: unknown, ...args: unknown[]) {
 			const handle = original.apply(this, args) as { _destroyed?: boolean };
 			if (recording()) {
 				const ref = new WeakRef(handle);
@@ -42,9 +44,11 @@ export function watchTimers(recording: () => boolean, clock: () => number): Time
 			}
 			return handle;
 		};
-		Object.defineProperty(g[name], 'name', { value: name });
+		Object.defineProperty(watched, 'name', { value: name });
+		g[name] = watched;
+		if (timers[name] === original) timers[name] = watched; // `import { setTimeout } from 'node:timers'`
 	}
-	const timersPromises = createRequire(import.meta.url)('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
+	const timersPromises = load('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
 	const wrap = (owner: Record<string, unknown> | undefined, name: string) => {
 		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
 		if (!owner || typeof original !== 'function') return;
