@@ -189,6 +189,15 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(summarize(w)).toBe('Section `Store.rebuild` waits for Mutex `Store.lock`, which it already holds (acquired in `Store.rebuild` at nested-acquire.ts:18)');
 	});
 
+	it('main() itself holding an acquire() lock that a helper it awaits asks for: cycle', async () => {
+		const r = await run('main-holds-acquire');
+		const w = expectDeadlock(r, 'cycle');
+		expect(r.elapsedMs).toBeLessThan(1000);
+		expect(w.tasks[0]).toMatchObject({ name: 'main', state: 'waiting' });
+		expect(w.cycle).toEqual([w.tasks[0].id, w.resources[0].id, w.tasks[0].id]);
+		expect(at(holderOf(w.resources[0])!.acquiredAt.at(-1)!)).toBe('main (main-holds-acquire.ts:14)');
+	});
+
 	it('the same nested acquire() while a setInterval keeps the loop busy: still a cycle, within 1 s', async () => {
 		const r = await run('stuck-with-interval');
 		const w = expectDeadlock(r, 'cycle');
@@ -297,7 +306,7 @@ describe.concurrent('lock-order inversions (lockdep-style), reported on any verd
 const STUCK = [
 	'nested-run-exclusive', 'nested-acquire', 'abba', 'never-settles', 'stuck-with-interval', 'late-await', 'return-without-await', 'all-settled',
 	'wait-for-unlock', 'commonjs-require', 'workload-deadlock', 'child-process', 'semaphore-permits-stuck', 'semaphore-weighted-stuck',
-	'promise-only-blocked-settles', 'leaked-lock', 'leaked-by-section', 'never-settles-with-interval',
+	'promise-only-blocked-settles', 'leaked-lock', 'leaked-by-section', 'never-settles-with-interval', 'main-holds-acquire',
 ];
 
 /** Fixtures that look close to stuck but are not: each must complete, with detection on and off. */

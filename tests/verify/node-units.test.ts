@@ -249,6 +249,8 @@ describe('holderAwaits (recognising an acquire() holder in a request\'s await ch
 	it('matches the holder awaiting a nested request, with the same callers out to main()', () => {
 		const h = holding([f('Store.rebuild', 18), f('main', 28)]);
 		expect(holderAwaits(h, request([f('Store.setHash', 9), f('Store.rebuild', 20), f('main', 28)]), keep, isMain)).toBe(true);
+		// main() itself holding the lock.
+		expect(holderAwaits(holding([f('main', 5)]), request([f('reload', 9), f('main', 6)]), keep, isMain)).toBe(true);
 	});
 
 	it('does not match another activation: other callers, a Promise.all sibling, no root in main(), or the requester itself', () => {

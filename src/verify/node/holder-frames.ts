@@ -43,8 +43,8 @@ export function holderAwaits(holding: Holding, request: LockRequest, keep: Frame
 	const holder = granted.findIndex((f) => !f.native);
 	if (holder === -1) return false;
 	const outer = granted.slice(holder + 1);
-	const root = outer.findLast((f) => !f.native);
-	if (!root || !isMain(root)) return false;
+	const root = outer.findLast((f) => !f.native) ?? granted[holder]; // main() itself may be the holder
+	if (!isMain(root)) return false;
 	const chain = keep(request.probed());
 	const requester = chain.findIndex((f) => !f.native);
 	if (requester === -1) return false;
