@@ -293,16 +293,18 @@ export function createLockRegistry(
 			byHand++;
 		},
 		releasedByHand(record, why) {
+			if (record.type === 'Semaphore') {
+				// Permits handed out by hand: holdings no longer say who can free it.
+				record.provable = false;
+				record.unprovableBecause = why;
+				return;
+			}
 			for (const h of [...record.holdings]) {
-				if (h.section || record.type === 'Semaphore') {
+				if (h.section) {
 					record.provable = false;
 					record.unprovableBecause = why;
 				}
-				if (record.type === 'Mutex') endHolding(h);
-			}
-			if (record.type === 'Semaphore') {
-				record.provable = false;
-				record.unprovableBecause = why;
+				endHolding(h);
 			}
 		},
 		cancelled(record) {
