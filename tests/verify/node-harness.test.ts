@@ -120,7 +120,7 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(chainOf(w.tasks[0]).at(-1)).toMatch(/^Mutex\.runExclusive \(async-mutex\/lib\/Mutex\.js:\d+\)$/);
 	});
 
-	it('the seed trap with 120 concurrent callers on node:sqlite: the cycle leads, the queue follows', async () => {
+	it('the seed trap with 120 concurrent callers on node:sqlite (main awaits them through Promise.all, so the cycle is reported at quiescence): the cycle leads, the queue follows', async () => {
 		const w = expectDeadlock(await run('workload-deadlock'), 'cycle');
 		expect(chainOf(w.tasks[0])).toEqual([
 			'main (workload-deadlock.ts:37)',
@@ -133,7 +133,8 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(w.tasks.length + (w.omittedTasks ?? 0)).toBeGreaterThan(100);
 		expect(w.tasks[1]).toMatchObject({ name: 'Store.setHash', state: 'waiting' });
 		expect(waitsOf(w, w.tasks[1].id)).toMatchObject({ to: w.resources[0].id, op: 'acquire' });
-		expect(chainOf(w.tasks[1]).slice(0, 3)).toEqual(['main (workload-deadlock.ts:37)', 'runWorkload (lib/workload.ts:17)', 'Store.setHash (workload-deadlock.ts:16)']);
+		// Probed where it waits now: runWorkload awaits Promise.all over the callers at line 19.
+		expect(chainOf(w.tasks[1]).slice(0, 3)).toEqual(['main (workload-deadlock.ts:37)', 'runWorkload (lib/workload.ts:19)', 'Store.setHash (workload-deadlock.ts:16)']);
 	});
 
 	it('a deadlock while a child process runs: proven, and no process is left behind', async () => {
@@ -310,7 +311,7 @@ const STUCK = [
 ];
 
 /** Fixtures that look close to stuck but are not: each must complete, with detection on and off. */
-const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent'];
+const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'stuck-in-background', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent'];
 
 describe.concurrent('no proof where there is no deadlock', () => {
 	it('nested runExclusive calls the holder does not wait for (fire-and-forget, awaited later, raced, Promise.all failing first) complete', async () => {
@@ -322,6 +323,21 @@ describe.concurrent('no proof where there is no deadlock', () => {
 			handMade: 'gave up',
 			allOrNothing: 'sibling failed',
 		});
+	});
+
+	it('a fire-and-forget call that deadlocks on its own does not make main() stuck: completed, as with detection off', async () => {
+		const [on, off] = await Promise.all([run('stuck-in-background'), run('stuck-in-background', GENEROUS_MS, false)]);
+		expect(on.outcome, show(on)).toBe('completed');
+		expect(off.outcome, show(off)).toBe('completed');
+		expect(on.returned).toBe('main finished');
+	});
+
+	it('a self-deadlocking call awaited through Promise.all with a sibling that fails: raised, as with detection off', async () => {
+		const [on, off] = await Promise.all([run('all-with-failing-sibling'), run('all-with-failing-sibling', GENEROUS_MS, false)]);
+		for (const r of [on, off]) {
+			expect(r.outcome, show(r)).toBe('raised');
+			expect(r.error).toMatchObject({ type: 'Error', message: 'disk full' });
+		}
 	});
 
 	it('Semaphores that look stuck but get their permits back (a free permit, a timer, a hand release, waitForUnlock) complete', async () => {

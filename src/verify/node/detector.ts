@@ -51,6 +51,13 @@ export interface Detector {
 	probeAll(): Promise<void>;
 	/** The cycle in the wait-for graph right now, from the latest probes; null without one. */
 	findProof(): CycleProof | null;
+	/**
+	 * True when main() itself awaits an agent of `proof` through links that only the stuck agents
+	 * could end (plain awaits, `Promise.allSettled`): then main() can never finish. A knot of
+	 * fire-and-forget work, or one main() reaches through `Promise.all`/`race`, proves nothing
+	 * about main() by itself (quiescence still can).
+	 */
+	mainAwaits(proof: CycleProof): boolean;
 	/** Stops probing (after a verdict). */
 	stop(): void;
 }
@@ -116,12 +123,23 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 		return { steps, requests: new Map(steps.map((s) => [s.section, requests.get(s.section)!])) };
 	};
 
+	const mainAwaits = (proof: CycleProof): boolean => {
+		if (!matching) return false;
+		for (const request of proof.requests.values()) {
+			for (const f of request.probed?.() ?? []) {
+				if (f.native && f.async && f.function !== 'Promise.allSettled') break; // Promise.all / any: a sibling can end it
+				if (f.async && !f.native && matching.isMain(f)) return true;
+			}
+		}
+		return false;
+	};
+
 	const round = async (requests: LockRequest[]) => {
 		try {
 			await Promise.all(requests.slice(0, MAX_PROBES_PER_ROUND).map(probe));
 			if (stopped) return;
 			const proof = findProof();
-			if (proof) {
+			if (proof && mainAwaits(proof)) {
 				stopped = true;
 				onProof(proof);
 				return;
@@ -162,6 +180,7 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 			await Promise.all(waiting().map(probe));
 		},
 		findProof,
+		mainAwaits,
 		stop() {
 			stopped = true;
 			if (immediate) clearImmediate(immediate);

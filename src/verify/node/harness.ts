@@ -161,7 +161,8 @@ const onTimeout = async () => {
 		try {
 			await detection.detector.probeAll(); // fresh chains for the witness
 			const proof = detection.detector.findProof();
-			if (proof) return deadlock('cycle', proof);
+			// Stuck agents prove main() stuck only when it awaits them (it may be waiting for something slow).
+			if (proof && detection.detector.mainAwaits(proof)) return deadlock('cycle', proof);
 		} catch {
 			// The witness below says what it can.
 		}
