@@ -22,6 +22,7 @@ import type { CycleProof } from './detector.ts';
 import { describeThrown } from './errors.ts';
 import { loadSnippet } from './load-snippet.ts';
 import { watchQuiescence } from './quiescence.ts';
+import { REASON } from './witness-builder.ts';
 import { sourceLines } from './source-files.ts';
 import { pendingUnrefs, unrefOwn } from './unref-tracker.ts';
 import { startWatchdog } from './watchdog.ts';
@@ -79,8 +80,6 @@ function potentialDeadlocks(): PotentialDeadlock[] {
 		return [];
 	}
 }
-
-const REASON = { cycle: 'wait-cycle', quiescence: 'quiescent-loop', timeout: 'timeout' } as const;
 
 /** The witness, or an empty one when it could not be built (a verdict is never lost to a witness bug; the bug goes to stderr). */
 function witnessNow(d: Detection, reason: 'cycle' | 'quiescence' | 'timeout', proof: CycleProof | null): Witness {

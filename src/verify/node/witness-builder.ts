@@ -28,7 +28,8 @@ export interface WitnessInput {
 	main: Frame | null;
 }
 
-const REASON: Record<WitnessInput['reason'], Reason> = { cycle: 'wait-cycle', quiescence: 'quiescent-loop', timeout: 'timeout' };
+/** The vocabulary's reason code for each way this harness reaches a witness. */
+export const REASON: Readonly<Record<WitnessInput['reason'], Reason>> = { cycle: 'wait-cycle', quiescence: 'quiescent-loop', timeout: 'timeout' };
 const taskOfSection = (contextId: number) => `ctx:${contextId}`;
 
 /** A task before it is shown: its name and chain are only worked out for the tasks kept. */
