@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame, Witness, WitnessResource, WitnessTask } from '../../src/verify/facts.ts';
+import { explainProof } from '../../src/verify/proof-check.ts';
 import { liveRunProcesses } from '../../src/verify/process-runner.ts';
 import { formatReport } from '../../src/verify/report.ts';
 import { KILL_GRACE_MS, runSnippet, UnrunnableError, type RunResult } from '../../src/verify/run-snippet.ts';
@@ -400,7 +401,10 @@ describe.concurrent('no proof where there is no deadlock', () => {
 
 	it('with detection on every stuck fixture is proven, and every fixture that only looks stuck completes, on and off', async () => {
 		const stuck = await Promise.all(STUCK.filter((n) => n !== 'never-settles-with-interval').map((n) => run(n)));
-		for (const r of stuck) expect(r.outcome, `${r.file}: ${show(r)}`).toBe('deadlock');
+		for (const r of stuck) {
+			expect(r.outcome, `${r.file}: ${show(r)}`).toBe('deadlock');
+			expect(explainProof(r.witness), r.file).toEqual([]); // the suite's own check that a reader can follow the proof
+		}
 		const fine = await Promise.all(NOT_STUCK.flatMap((n) => [run(n), run(n, GENEROUS_MS, false)]));
 		for (const r of fine) expect(r.outcome, `${r.file} (detect ${r.detect}): ${show(r)}`).toBe('completed');
 	});
