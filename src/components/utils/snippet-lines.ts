@@ -6,15 +6,23 @@ export type LineMark = 'bad' | 'good';
 
 /**
  * A Shiki transformer that gives every shown line its real line number in the snippet file
- * (`data-line`, which the CSS prints in the gutter) and marks the `bad` and `good` lines with
- * a class and an `aria-label` a screen reader announces.
+ * (`data-line`, which the CSS prints in the gutter), marks the `bad` and `good` lines with a
+ * class and `data-mark`, and with `anchors` gives each line an id (`L12`) that links can target.
  */
-export function snippetLinesTransformer(lines: SnippetLine[], marks: Map<number, LineMark>): ShikiTransformer {
+export function snippetLinesTransformer(
+	lines: SnippetLine[],
+	marks: Map<number, LineMark>,
+	options: { anchor?: (line: number) => string } = {},
+): ShikiTransformer {
 	return {
 		name: 'trap-catalog:snippet-lines',
+		pre(node) {
+			this.addClassToHast(node, 'numbered');
+		},
 		line(node, index) {
 			const shown = lines[index - 1];
 			if (!shown) return;
+			if (options.anchor) node.properties.id = options.anchor(shown.number);
 			node.properties['data-line'] = String(shown.number);
 			const mark = marks.get(shown.number);
 			if (mark) {
