@@ -1,12 +1,13 @@
 // bench/build: how the catalog's build scales against stock Starlight with the same pages.
 //
-//   npm run bench:build -- [--sizes 1,100,1000] [--trap <id>] [--keep]
+//   npm run bench:build -- [--sizes 1,100,1000] [--trap <id>] [--keep] [--only catalog|stock]
 //
 // For each size N, builds (one after the other, never at once) in temporary folders outside the
 // repository: the catalog with N copies of a trap (page, snippets and verification records), and a
 // stock Starlight 0.42 site (expressive-code on, `src/content/docs`) with the same N pages as plain
 // Markdown, the same code as fenced blocks. Prints build seconds, seconds per trap page, dist size,
-// peak memory (GNU time's maximum resident set size of the build) and the per-page ratio.
+// peak memory (GNU time's maximum resident set size of the build) and the per-page ratios. CPU
+// seconds (user + system) are reported beside wall seconds: on a shared machine they vary less.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ const { values } = parseArgs({
 		sizes: { type: 'string', default: '1,100,1000' },
 		trap: { type: 'string', default: 'asyncio-lock-non-reentrant-deadlock' },
 		keep: { type: 'boolean', default: false },
+		// Build one of the two sites only (to profile it); no ratio is printed then.
+		only: { type: 'string' },
 	},
 });
 const sizes = values.sizes.split(',').map((s) => {
@@ -78,6 +81,7 @@ function measureDist(dir: string): { bytes: number; pages: number } {
 
 interface BuildFigures {
 	seconds: number;
+	cpuSeconds: number;
 	peakMiB: number;
 	distBytes: number;
 	htmlPages: number;
@@ -88,7 +92,7 @@ async function build(root: string): Promise<BuildFigures> {
 	const timeFile = join(root, '.build-time');
 	const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', ASTRO_TELEMETRY_DISABLED: '1' };
 	try {
-		await promisify(execFile)(TIME, ['-f', '%e %M', '-o', timeFile, join(ROOT, 'node_modules/.bin/astro'), 'build'], {
+		await promisify(execFile)(TIME, ['-f', '%e %U %S %M', '-o', timeFile, join(ROOT, 'node_modules/.bin/astro'), 'build'], {
 			cwd: root,
 			env,
 			maxBuffer: 256 << 20,
@@ -97,9 +101,9 @@ async function build(root: string): Promise<BuildFigures> {
 		const err = e as { stdout?: string; stderr?: string; message: string };
 		throw new Error(`astro build failed in ${root}:\n${(err.stdout ?? '').slice(-4000)}\n${(err.stderr ?? err.message).slice(-4000)}`);
 	}
-	const [seconds, maxKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+	const [seconds, user, system, maxKiB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
 	const dist = measureDist(join(root, 'dist'));
-	return { seconds, peakMiB: maxKiB / 1024, distBytes: dist.bytes, htmlPages: dist.pages };
+	return { seconds, cpuSeconds: user + system, peakMiB: maxKiB / 1024, distBytes: dist.bytes, htmlPages: dist.pages };
 }
 
 /**
@@ -120,28 +124,33 @@ const fm = yaml.load(splitFrontmatter(trap.page, `${trap.id}.mdx`).yaml) as { ti
 const deps = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
 const stockVersions = { astro: deps.astro, '@astrojs/starlight': deps['@astrojs/starlight'] };
 const rows: string[][] = [];
-const head = ['site', 'traps', 'html pages', 'build s', 's / trap page', 'dist MB', 'peak MiB', 'ratio'];
+const head = ['site', 'traps', 'html pages', 'wall s', 'wall s / trap', 'cpu s', 'cpu s / trap', 'dist MB', 'peak MiB', 'ratio wall', 'ratio cpu'];
 console.log(`bench/build: ${values.trap} copied N times; sizes ${sizes.join(', ')}; one build at a time.\n`);
 
 for (const n of sizes) {
 	const parent = mkdtempSync(join(tmpdir(), `trap-catalog-bench-${n}-`));
 	try {
-		const catalogRoot = await site(parent, 'catalog', catalogCopies(trap, n), ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src']);
-		const stockRoot = await site(parent, 'stock', stockSite(trap, n, fm.title, fm.description, stockVersions), []);
-		const ours = await build(catalogRoot);
-		const stock = await build(stockRoot);
-		const perPage = (f: BuildFigures) => f.seconds / n;
-		const row = (label: string, f: BuildFigures, ratio: string) => [
+		const want = (name: string) => !values.only || values.only === name;
+		const catalogRoot = want('catalog') ? await site(parent, 'catalog', catalogCopies(trap, n), ['astro.config.mjs', 'package.json', 'tsconfig.json', 'src']) : null;
+		const stockRoot = want('stock') ? await site(parent, 'stock', stockSite(trap, n, fm.title, fm.description, stockVersions), []) : null;
+		const none: BuildFigures = { seconds: NaN, cpuSeconds: NaN, peakMiB: NaN, distBytes: NaN, htmlPages: NaN };
+		const ours = catalogRoot ? await build(catalogRoot) : none;
+		const stock = stockRoot ? await build(stockRoot) : none;
+		const row = (label: string, f: BuildFigures) => [
 			label,
 			String(n),
 			String(f.htmlPages),
 			f.seconds.toFixed(1),
-			perPage(f).toFixed(3),
+			(f.seconds / n).toFixed(3),
+			f.cpuSeconds.toFixed(1),
+			(f.cpuSeconds / n).toFixed(3),
 			(f.distBytes / 1e6).toFixed(1),
 			f.peakMiB.toFixed(0),
-			ratio,
+			(f.seconds / stock.seconds).toFixed(2),
+			(f.cpuSeconds / stock.cpuSeconds).toFixed(2),
 		];
-		rows.push(row('catalog', ours, (perPage(ours) / perPage(stock)).toFixed(2)), row('stock Starlight', stock, '1.00'));
+		if (catalogRoot) rows.push(row('catalog', ours));
+		if (stockRoot) rows.push(row('stock Starlight', stock));
 		console.log(`N=${n}: catalog ${ours.seconds.toFixed(1)} s, stock ${stock.seconds.toFixed(1)} s${values.keep ? ` (kept in ${parent})` : ''}`);
 	} finally {
 		if (!values.keep) rmSync(parent, { recursive: true, force: true });
@@ -152,5 +161,5 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].len
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 console.log('\n' + line(head));
 for (const r of rows) console.log(line(r));
-console.log('\nratio: the catalog\'s seconds per trap page over stock Starlight\'s at the same N (≤ 1.00 is the goal).');
-console.log('Timings are wall seconds of `astro build` (GNU time); on a shared machine they vary from run to run.');
+console.log('\nratio: the catalog\'s seconds per trap page over stock Starlight\'s at the same N (≤ 1.00 is the goal), wall and CPU.');
+console.log('Timings are of `astro build` under GNU time, one build at a time; on a shared machine they vary from run to run.');
