@@ -32,9 +32,11 @@ export interface SnippetView {
 	title: string;
 	/** The Shiki language, `plaintext` for an extension the catalog does not know. */
 	lang: string;
-	/** The shown lines with their real numbers, and the same lines as one string to highlight. */
+	/** The shown lines with their real numbers, and the same lines as one string. */
 	lines: SnippetLine[];
 	code: string;
+	/** Every line of the file a page shows (markers left out): what is highlighted, once per file. */
+	fileLines: SnippetLine[];
 	marks: Map<number, LineMark>;
 	/** "lines 12–40 of 74" for a region, "74 lines" for a whole file. */
 	span: string;
@@ -81,7 +83,8 @@ export function snippetView(input: SnippetViewInput): SnippetView {
 	const bad = findMarkedLines(lines, list(input.bad), id);
 	const good = findMarkedLines(lines, list(input.good), id);
 	const name = file.split('/').pop()!;
-	const total = region ? lastLine(extractRegion(source, id)) : lastLine(lines);
+	const fileLines = region ? extractRegion(source, id) : lines;
+	const total = lastLine(fileLines);
 	const linesWord = (ns: number[]) => (ns.length > 1 ? `lines ${ns.join(', ')}` : `line ${ns[0]}`);
 	return {
 		id,
@@ -90,6 +93,7 @@ export function snippetView(input: SnippetViewInput): SnippetView {
 		lang: languageOf(file) ?? 'plaintext',
 		lines,
 		code: lines.map((l) => l.text).join('\n'),
+		fileLines,
 		marks: lineMarks(bad, good),
 		span: region ? `${describeSpan(lines)} of ${total}` : `${total} lines`,
 		legend: {
