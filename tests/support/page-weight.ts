@@ -76,7 +76,8 @@ export async function firstLoad(siteDir: string, pagePath: string, base = '/'): 
 		for (const imp of imports) {
 			// Static imports only (d === -1): a dynamic import() loads later, when the code asks for it.
 			if (imp.d !== -1 || !imp.n) continue;
-			visit(join(path, '..', imp.n));
+			const target = imp.n.startsWith('/') ? sitePath(imp.n, base) : join(path, '..', imp.n);
+			if (target) visit(target);
 		}
 	};
 	for (const src of scripts) {
