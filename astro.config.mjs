@@ -3,7 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import starlight from '@astrojs/starlight';
 import { fileURLToPath } from 'node:url';
-import { SHIKI_THEMES } from './src/components/shiki-themes.ts';
+import { CODE_THEME, codeClassesTransformer } from './src/components/utils/code-classes.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -17,9 +17,11 @@ export default defineConfig({
 	site,
 	base,
 	trailingSlash: 'always',
+	// Stylesheets are linked, never inlined: code.css is shared by every trap page and whole-file page, so a reader's cache holds it once.
+	build: { inlineStylesheets: 'never' },
 	markdown: {
-		// Markdown fences and <Snippet> share one highlighter and one look.
-		shikiConfig: { themes: SHIKI_THEMES, defaultColor: false },
+		// Markdown fences and <Snippet> share one highlighter and one look: token classes, colours in code.css.
+		shikiConfig: { theme: CODE_THEME, transformers: [codeClassesTransformer()], wrap: null },
 	},
 	vite: {
 		// Components read snippet files from the project root, never relative to the built output.
@@ -42,7 +44,7 @@ export default defineConfig({
 			// Code is highlighted by Astro's own Shiki (see src/components/Snippet.astro).
 			expressiveCode: false,
 			markdown: { processedDirs: ['./content/traps'] },
-			customCss: ['./src/styles/catalog.css'],
+			customCss: ['./src/styles/catalog.css', './src/styles/code.css'],
 			sidebar: [],
 			lastUpdated: false,
 		}),

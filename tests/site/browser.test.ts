@@ -52,13 +52,27 @@ describe.skipIf(!canRun)('in a browser', () => {
 		expect(copied).toBe(extractRegion(source, 'failure.py', 'store').map((l) => l.text).join('\n'));
 	});
 
-	it('shows the whole file on request', async () => {
+	it('shows the whole file on its own page, at the region, one click away', async () => {
 		const page = await open(`/traps/${SEED}/`);
-		const whole = page.locator('figure[data-snippet$="/failure.py"] details.snippet-whole');
-		expect(await whole.locator('pre').isVisible()).toBe(false);
-		await whole.locator('summary').click();
-		expect(await whole.locator('pre').isVisible()).toBe(true);
-		expect(await whole.locator('pre').textContent()).toContain('async def main() -> dict:');
+		await page.locator('figure[data-snippet$="/failure.py"] a.snippet-whole-link').click();
+		await page.waitForURL(/\/files\/failure\.py\/#L\d+$/);
+		const pre = page.locator('pre.astro-code');
+		expect(await pre.isVisible()).toBe(true);
+		expect(await pre.textContent()).toContain('async def main() -> dict:');
+		const target = page.locator('.line:target');
+		expect(await target.count()).toBe(1);
+		expect(await target.isVisible()).toBe(true);
+	});
+
+	it('loads a module shown whole when the reader opens it', async () => {
+		const page = await open(`/traps/${SEED}/`);
+		const details = page.locator('figure[data-snippet$="/workload.py"] details.snippet-deferred');
+		expect(await details.locator('pre').count()).toBe(0);
+		await details.locator('summary').click();
+		await details.locator('pre.astro-code').waitFor();
+		const source = readFileSync(join(ROOT, 'snippets', SEED, 'workload.py'), 'utf8');
+		const lines = await details.locator('.line').allTextContents();
+		expect(lines.join('\n')).toBe(extractRegion(source, 'workload.py').map((l) => l.text).join('\n'));
 	});
 
 	it('finds the trap through search', async () => {
