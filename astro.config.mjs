@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { SHIKI_THEMES } from './src/components/shiki-themes.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The catalog's repository: edit links ("Edit page", "Edit failure.py") point into it. Empty: no edit links.
+const repository = process.env.REPOSITORY_URL ?? 'https://github.com/trap-catalog/trap-catalog';
 
 export default defineConfig({
 	site: process.env.SITE_URL ?? 'https://trap-catalog.example.org',
@@ -29,6 +31,9 @@ export default defineConfig({
 			customCss: ['./src/styles/catalog.css'],
 			sidebar: [],
 			lastUpdated: false,
+			editLink: repository ? { baseUrl: `${repository.replace(/\/$/, '')}/edit/main/` } : {},
+			// The search button, adjusted to pass WCAG 2.5.3 (label in name).
+			components: { Search: './src/components/Search.astro' },
 		}),
 		mdx(),
 	],
