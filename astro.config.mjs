@@ -32,7 +32,7 @@ export default defineConfig({
 			sidebar: [],
 			lastUpdated: false,
 			editLink: repository ? { baseUrl: `${repository.replace(/\/$/, '')}/edit/main/` } : {},
-			// The search button, adjusted to pass WCAG 2.5.3 (label in name).
+			// The search button, named by the text it shows (WCAG 2.5.3, label in name).
 			components: { Search: './src/components/Search.astro' },
 		}),
 		mdx(),
