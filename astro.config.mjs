@@ -34,6 +34,8 @@ export default defineConfig({
 			editLink: repository ? { baseUrl: `${repository.replace(/\/$/, '')}/edit/main/` } : {},
 			// The search button, named by the text it shows (WCAG 2.5.3, label in name).
 			components: { Search: './src/components/Search.astro' },
+			// No canonical URL on the not-found page (see the file).
+			routeMiddleware: './src/route-middleware.ts',
 		}),
 		mdx(),
 	],
