@@ -9,7 +9,7 @@ export interface ResultView {
 	tone: 'pass' | 'fail' | 'unknown';
 	/** The headline, e.g. "Observed: deadlock, proven by a cycle … 6 ms after main() started". */
 	headline: string;
-	/** Further lines: the detection-off run, the workload summary, the runtime and time. */
+	/** Further lines: the detection-off run, the workload summary (runtime and time are in `badge`). */
 	details: string[];
 	/** The witness or error text, shown as preformatted text. */
 	evidence: string | null;
@@ -89,7 +89,6 @@ export function resultView(f: Freshness): ResultView {
 		);
 	}
 	details.push(...describeSummary(run.returned));
-	details.push(`Ran on ${run.runtime.name} ${run.runtime.version}, ${formatRanAt(record.ranAt)}.`);
 	if (!record.matches) details.unshift(`This does not match what the page claims (${record.expect}); the test suite reports it as a failure.`);
 	const evidence = run.witness ? formatWitness(run.witness) : run.outcome === 'raised' ? (run.error?.text || run.error?.message || null) : null;
 	return {
