@@ -37,7 +37,7 @@ const SEARCHES: Array<[query: string, answers: string[], trap: string]> = [
 
 /** Extra traps for the filter tests, built in a project copy next to the seed. */
 const FIXTURES: FixtureTrap[] = [
-	{ name: 'fixture-starved-pool', title: 'Fixture: starved pool', language: 'python', category: 'trap', severity: 'critical', symptoms: ['slow-under-load', 'hangs'], tags: ['threads'] },
+	{ name: 'fixture-starved-pool', title: 'Fixture: starved pool', language: 'python', category: 'trap', severity: 'critical', symptoms: ['slow-under-load', 'hangs'], tags: ['threads'], related: [SEED] },
 	{ name: 'fixture-double-charge', title: 'Fixture: double charge', language: 'typescript', category: 'pattern', severity: 'medium', symptoms: ['runs-twice', 'wrong-result'], tags: ['retries'] },
 	{ name: 'fixture-lost-task', title: 'Fixture: lost task', language: 'python', category: 'trap', severity: 'low', symptoms: ['wrong-result'], tags: ['asyncio'] },
 ];
@@ -264,6 +264,14 @@ describe.skipIf(!canRun)('the home page filters, on a catalog with more traps', 
 		expect(await plain.locator('[data-trap]:visible').count()).toBe(total);
 		expect(await plain.locator('[data-trap-filters]').isVisible()).toBe(false);
 		await context.close();
+	});
+
+	it('links a related trap from a trap page, with its badge', async () => {
+		await page.goto(`${site.origin}/traps/fixture-starved-pool/`);
+		const related = page.locator('h2#related-traps + ul li');
+		expect(await related.getByRole('link', { name: seed.data!.title }).getAttribute('href')).toBe(`/traps/${SEED}/`);
+		// The copy has no verification records.
+		expect(await related.locator('[data-badge]').textContent()).toContain('Not verified in this build');
 	});
 
 	it('logs no error', () => {

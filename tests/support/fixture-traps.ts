@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { TrapFrontmatter } from '../../src/catalog/schema.ts';
 
 /** The facets of a generated trap; everything else is the smallest valid page. */
-export type FixtureTrap = Pick<TrapFrontmatter, 'name' | 'title' | 'category' | 'severity' | 'symptoms' | 'tags'> & { language: 'python' | 'typescript' };
+export type FixtureTrap = Pick<TrapFrontmatter, 'name' | 'title' | 'category' | 'severity' | 'symptoms' | 'tags'> & {
+	language: 'python' | 'typescript';
+	related?: string[];
+};
 
 const PROGRAM = {
 	python: { file: 'failure.py', code: 'import asyncio\n\n\nasync def main() -> None:\n    await asyncio.Event().wait()\n' },
@@ -29,6 +32,7 @@ export function addFixtureTraps(root: string, traps: readonly FixtureTrap[]): vo
 			`tags: [${t.tags.join(', ')}]`,
 			`severity: ${t.severity}`,
 			`symptoms: [${t.symptoms.join(', ')}]`,
+			`related: [${(t.related ?? []).join(', ')}]`,
 			'snippets:',
 			`  - file: ${program.file}`,
 			'    expect: deadlock',
