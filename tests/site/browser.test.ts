@@ -43,19 +43,20 @@ const FIXTURES: FixtureTrap[] = [
 ];
 
 describe.skipIf(!canRun)('in a browser', () => {
+	let main: SiteSession;
 	let site: SiteSession;
 	let context: BrowserContext;
 	let errors: string[];
 	let page: Page;
 
 	beforeAll(async () => {
-		site = await startSite(ROOT, inject('siteDir'));
+		main = site = await startSite(ROOT, inject('siteDir'));
 		context = await site.browser.newContext();
 		await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.origin });
 		page = await context.newPage();
 		errors = collectPageErrors(page);
 	});
-	afterAll(() => site?.stop());
+	afterAll(() => main?.stop());
 
 	const open = async (path: string) => {
 		await page.goto(site.origin + path);
@@ -183,98 +184,97 @@ describe.skipIf(!canRun)('in a browser', () => {
 			expect(box.x + box.width).toBeLessThanOrEqual(390);
 		});
 	});
-});
+	describe('the home page filters, on a catalog with more traps', () => {
+		let root: string;
+		let site: SiteSession;
+		let page: Page;
+		let errors: string[];
+		const total = FIXTURES.length + 1;
 
-describe.skipIf(!canRun)('the home page filters, on a catalog with more traps', () => {
-	let root: string;
-	let site: SiteSession;
-	let page: Page;
-	let errors: string[];
-	const total = FIXTURES.length + 1;
+		beforeAll(async () => {
+			root = projectCopy((r) => addFixtureTraps(r, FIXTURES));
+			const built = await buildProject(root);
+			if (!built.ok) throw new Error(`the fixture catalog did not build:\n${built.output}`);
+			site = await startSite(root, join(root, 'dist'), main.browser);
+			page = await site.browser.newPage();
+			errors = collectPageErrors(page);
+		});
+		afterAll(async () => {
+			await site?.stop();
+			if (root) rmSync(root, { recursive: true, force: true });
+		});
 
-	beforeAll(async () => {
-		root = projectCopy((r) => addFixtureTraps(r, FIXTURES));
-		const built = await buildProject(root);
-		if (!built.ok) throw new Error(`the fixture catalog did not build:\n${built.output}`);
-		site = await startSite(root, join(root, 'dist'));
-		page = await site.browser.newPage();
-		errors = collectPageErrors(page);
-	});
-	afterAll(async () => {
-		await site?.stop();
-		if (root) rmSync(root, { recursive: true, force: true });
-	});
+		const shown = () => page.locator('[data-trap]:visible').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.trap).sort());
+		const status = () => page.getByRole('status').textContent();
+		const query = () => new URL(page.url()).search;
 
-	const shown = () => page.locator('[data-trap]:visible').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.trap).sort());
-	const status = () => page.getByRole('status').textContent();
-	const query = () => new URL(page.url()).search;
+		it('narrows the list from the keyboard, says how many match, and keeps the state in the URL', async () => {
+			await page.goto(`${site.origin}/`);
+			expect(await status()).toBe(`${total} of ${total} traps`);
+			await page.getByRole('checkbox', { name: 'Hangs' }).focus();
+			await page.keyboard.press('Space');
+			expect(await shown()).toEqual(['asyncio-lock-non-reentrant-deadlock', 'fixture-starved-pool']);
+			expect(await status()).toBe(`2 of ${total} traps`);
+			expect(query()).toBe('?symptom=hangs');
+			await page.getByRole('checkbox', { name: /^TypeScript/ }).check();
+			expect(await shown()).toEqual([SEED]);
+			expect(await status()).toBe(`1 of ${total} traps`);
+			expect(query()).toBe('?language=typescript&symptom=hangs');
+		});
 
-	it('narrows the list from the keyboard, says how many match, and keeps the state in the URL', async () => {
-		await page.goto(`${site.origin}/`);
-		expect(await status()).toBe(`${total} of ${total} traps`);
-		await page.getByRole('checkbox', { name: 'Hangs' }).focus();
-		await page.keyboard.press('Space');
-		expect(await shown()).toEqual(['asyncio-lock-non-reentrant-deadlock', 'fixture-starved-pool']);
-		expect(await status()).toBe(`2 of ${total} traps`);
-		expect(query()).toBe('?symptom=hangs');
-		await page.getByRole('checkbox', { name: /^TypeScript/ }).check();
-		expect(await shown()).toEqual([SEED]);
-		expect(await status()).toBe(`1 of ${total} traps`);
-		expect(query()).toBe('?language=typescript&symptom=hangs');
-	});
+		it('restores the filters on reload', async () => {
+			await page.reload();
+			expect(await page.getByRole('checkbox', { name: 'Hangs' }).isChecked()).toBe(true);
+			expect(await page.getByRole('checkbox', { name: /^TypeScript/ }).isChecked()).toBe(true);
+			expect(await shown()).toEqual([SEED]);
+			expect(await status()).toBe(`1 of ${total} traps`);
+		});
 
-	it('restores the filters on reload', async () => {
-		await page.reload();
-		expect(await page.getByRole('checkbox', { name: 'Hangs' }).isChecked()).toBe(true);
-		expect(await page.getByRole('checkbox', { name: /^TypeScript/ }).isChecked()).toBe(true);
-		expect(await shown()).toEqual([SEED]);
-		expect(await status()).toBe(`1 of ${total} traps`);
-	});
+		it('restores a shared link: any of several values within a facet, every facet across them', async () => {
+			await page.goto(`${site.origin}/?severity=critical&severity=low`);
+			expect(await shown()).toEqual(['fixture-lost-task', 'fixture-starved-pool']);
+			await page.goto(`${site.origin}/?severity=critical&severity=low&tag=asyncio`);
+			expect(await page.locator('details[data-facet-tags]').getAttribute('open')).not.toBeNull();
+			expect(await shown()).toEqual(['fixture-lost-task']);
+			await page.goto(`${site.origin}/?category=pattern&symptom=runs-twice`);
+			expect(await shown()).toEqual(['fixture-double-charge']);
+		});
 
-	it('restores a shared link: any of several values within a facet, every facet across them', async () => {
-		await page.goto(`${site.origin}/?severity=critical&severity=low`);
-		expect(await shown()).toEqual(['fixture-lost-task', 'fixture-starved-pool']);
-		await page.goto(`${site.origin}/?severity=critical&severity=low&tag=asyncio`);
-		expect(await page.locator('details[data-facet-tags]').getAttribute('open')).not.toBeNull();
-		expect(await shown()).toEqual(['fixture-lost-task']);
-		await page.goto(`${site.origin}/?category=pattern&symptom=runs-twice`);
-		expect(await shown()).toEqual(['fixture-double-charge']);
-	});
+		it('says so when nothing matches, and clears every filter at once', async () => {
+			await page.goto(`${site.origin}/?category=pattern&language=python`);
+			expect(await shown()).toEqual([]);
+			expect(await status()).toBe(`0 of ${total} traps`);
+			expect(await page.getByText('No trap matches all of these filters').isVisible()).toBe(true);
+			await page.getByRole('button', { name: 'Clear filters' }).click();
+			expect((await shown()).length).toBe(total);
+			expect(query()).toBe('');
+		});
 
-	it('says so when nothing matches, and clears every filter at once', async () => {
-		await page.goto(`${site.origin}/?category=pattern&language=python`);
-		expect(await shown()).toEqual([]);
-		expect(await status()).toBe(`0 of ${total} traps`);
-		expect(await page.getByText('No trap matches all of these filters').isVisible()).toBe(true);
-		await page.getByRole('button', { name: 'Clear filters' }).click();
-		expect((await shown()).length).toBe(total);
-		expect(query()).toBe('');
-	});
+		it('ignores values it does not offer in a link', async () => {
+			await page.goto(`${site.origin}/?symptom=sneezes&language=cobol`);
+			expect((await shown()).length).toBe(total);
+			expect(await status()).toBe(`${total} of ${total} traps`);
+		});
 
-	it('ignores values it does not offer in a link', async () => {
-		await page.goto(`${site.origin}/?symptom=sneezes&language=cobol`);
-		expect((await shown()).length).toBe(total);
-		expect(await status()).toBe(`${total} of ${total} traps`);
-	});
+		it('shows the full list, and no dead controls, without JavaScript', async () => {
+			const context = await site.browser.newContext({ javaScriptEnabled: false });
+			const plain = await context.newPage();
+			await plain.goto(`${site.origin}/?symptom=hangs`);
+			expect(await plain.locator('[data-trap]:visible').count()).toBe(total);
+			expect(await plain.locator('[data-trap-filters]').isVisible()).toBe(false);
+			await context.close();
+		});
 
-	it('shows the full list, and no dead controls, without JavaScript', async () => {
-		const context = await site.browser.newContext({ javaScriptEnabled: false });
-		const plain = await context.newPage();
-		await plain.goto(`${site.origin}/?symptom=hangs`);
-		expect(await plain.locator('[data-trap]:visible').count()).toBe(total);
-		expect(await plain.locator('[data-trap-filters]').isVisible()).toBe(false);
-		await context.close();
-	});
+		it('links a related trap from a trap page, with its badge', async () => {
+			await page.goto(`${site.origin}/traps/fixture-starved-pool/`);
+			const related = page.locator('h2#related-traps + ul li');
+			expect(await related.getByRole('link', { name: seed.data!.title }).getAttribute('href')).toBe(`/traps/${SEED}/`);
+			// The copy has no verification records.
+			expect(await related.locator('[data-badge]').textContent()).toContain('Not verified in this build');
+		});
 
-	it('links a related trap from a trap page, with its badge', async () => {
-		await page.goto(`${site.origin}/traps/fixture-starved-pool/`);
-		const related = page.locator('h2#related-traps + ul li');
-		expect(await related.getByRole('link', { name: seed.data!.title }).getAttribute('href')).toBe(`/traps/${SEED}/`);
-		// The copy has no verification records.
-		expect(await related.locator('[data-badge]').textContent()).toContain('Not verified in this build');
-	});
-
-	it('logs no error', () => {
-		expect(errors).toEqual([]);
+		it('logs no error', () => {
+			expect(errors).toEqual([]);
+		});
 	});
 });

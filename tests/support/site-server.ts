@@ -10,18 +10,23 @@ export interface SiteSession {
 	stop(): Promise<void>;
 }
 
-/** Serves `outDir` (built from the project at `root`) and starts Chromium; `stop()` ends both. */
-export async function startSite(root: string, outDir: string): Promise<SiteSession> {
+/**
+ * Serves `outDir` (built from the project at `root`) and starts Chromium, or reuses `browser` (one
+ * browser per test file); `stop()` ends the server and the browser it started.
+ */
+export async function startSite(root: string, outDir: string, browser?: Browser): Promise<SiteSession> {
 	const server = await preview({ root, outDir, logLevel: 'error', server: { host: '127.0.0.1', port: 0 } });
-	const browser = await launchChromium().catch(async (e) => {
-		await server.stop();
-		throw e;
-	});
+	const own = browser
+		? null
+		: await launchChromium().catch(async (e) => {
+				await server.stop();
+				throw e;
+			});
 	return {
 		origin: `http://127.0.0.1:${server.port}`,
-		browser,
+		browser: browser ?? own!,
 		async stop() {
-			await browser.close();
+			await own?.close();
 			await server.stop();
 		},
 	};
