@@ -11,7 +11,8 @@ import { browserTestsCanRun } from '../support/chromium.ts';
 import { addFixtureTraps, type FixtureTrap } from '../support/fixture-traps.ts';
 import { ROOT } from '../support/paths.ts';
 import { buildProject, projectCopy } from '../support/project-copy.ts';
-import { collectPageErrors, startSite, type SiteSession } from '../support/site-server.ts';
+import { axeViolations } from '../support/axe.ts';
+import { collectPageErrors, startSite, themedContext, type SiteSession } from '../support/site-server.ts';
 
 const SEED = 'asyncio-lock-non-reentrant-deadlock';
 const seed = loadCatalog(ROOT).pages.find((p) => p.id === SEED)!;
@@ -278,6 +279,15 @@ describe.skipIf(!canRun)('in a browser', () => {
 			await plain.goto(`${site.origin}/?symptom=hangs`);
 			expect(await plain.locator('[data-trap]:visible').count()).toBe(total);
 			expect(await plain.locator('[data-trap-filters]').isVisible()).toBe(false);
+			await context.close();
+		});
+
+		it.each(['light', 'dark'] as const)('has no WCAG 2.2 A/AA violation with every kind of filter on offer, filtered, in the %s theme', async (theme) => {
+			const context = await themedContext(site.browser, theme);
+			const themed = await context.newPage();
+			await themed.goto(`${site.origin}/?symptom=wrong-result&severity=low`);
+			await themed.locator('details[data-facet-tags] summary').click();
+			expect(await axeViolations(themed)).toEqual([]);
 			await context.close();
 		});
 
