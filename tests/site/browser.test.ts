@@ -160,7 +160,8 @@ describe.skipIf(!canRun)('in a browser', () => {
 			await page.keyboard.press('Control+k');
 			const dialog = page.getByRole('dialog', { name: 'Search' });
 			await dialog.waitFor();
-			await page.keyboard.type('reentrant');
+			// Pagefind's box appears once its script loaded, which may be after the dialog opened.
+			await dialog.locator('input').pressSequentially('reentrant');
 			const result = dialog.locator(`a[href*="/traps/${SEED}/"]`).first();
 			await result.waitFor();
 			expect(await result.textContent()).toContain('asyncio.Lock');
