@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { CODE_THEME, codeClassesTransformer } from './src/components/utils/code-classes.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The catalog's repository: edit links ("Edit page", "Edit failure.py") point into it. Empty: no edit links.
+const repository = process.env.REPOSITORY_URL ?? 'https://github.com/trap-catalog/trap-catalog';
 
 // Hosting: SITE_URL is the public URL of the catalog's home, e.g. https://intranet.example/kb/traps/;
 // BASE_PATH is the path it is served under (defaults to SITE_URL's path). Every link, asset,
@@ -47,6 +49,11 @@ export default defineConfig({
 			customCss: ['./src/styles/catalog.css', './src/styles/code.css'],
 			sidebar: [],
 			lastUpdated: false,
+			editLink: repository ? { baseUrl: `${repository.replace(/\/$/, '')}/edit/main/` } : {},
+			// The search button, named by the text it shows (WCAG 2.5.3, label in name).
+			components: { Search: './src/components/Search.astro' },
+			// No canonical URL on the not-found page (see the file).
+			routeMiddleware: './src/route-middleware.ts',
 		}),
 		mdx(),
 	],
