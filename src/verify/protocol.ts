@@ -1,5 +1,5 @@
 import { DETECTORS, VERDICTS, type DetectedBy, type Verdict } from './verdict.ts';
-import type { Witness } from './witness.ts';
+import type { PotentialDeadlock, Witness } from './facts.ts';
 
 /**
  * What a harness (src/verify/python/harness.py, src/verify/node/harness.ts) writes to file
@@ -26,6 +26,8 @@ export interface VerdictMessage {
 	witness: Witness | null;
 	/** For `raised`: the error; null otherwise. */
 	error: RunError | null;
+	/** Lock-order inversions seen during the run (lockdep-style), on every verdict; `[]` when none. */
+	potentialDeadlocks?: PotentialDeadlock[];
 	/** For `completed`: what main() returned, as JSON (a workload summary), or its repr when not JSON-able. */
 	returned?: unknown;
 }

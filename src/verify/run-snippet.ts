@@ -7,7 +7,7 @@ import { languageOf, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
-import type { Witness } from './witness.ts';
+import type { PotentialDeadlock, Witness } from './facts.ts';
 
 export type { SnippetLanguage };
 
@@ -33,6 +33,8 @@ export interface RunResult {
 	runtime: Runtime;
 	witness: Witness | null;
 	error: RunError | null;
+	/** Lock-order inversions the harness saw (lockdep-style); `[]` when none or not reported. */
+	potentialDeadlocks: PotentialDeadlock[];
 	/** What main() returned (for solutions: the workload summary). */
 	returned: unknown;
 	stdout: string;
@@ -160,7 +162,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	};
 	const v = verdict as VerdictMessage | null;
 	if (v) {
-		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false };
+		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, potentialDeadlocks: v.potentialDeadlocks ?? [], killedByRunner: false };
 	}
 	if (unrunnable) throw new UnrunnableError(`${file}: ${unrunnable}`);
 	if (startedAt === null) {
@@ -170,7 +172,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	const elapsedMs = spawnedAt + out.elapsedMs - startedAt;
 	if (out.killed) {
 		// The harness could not report: the process is stuck where no Python or JS code runs.
-		return { ...base, outcome: 'timeout', detectedBy: 'timeout', elapsedMs: options.timeoutMs + KILL_GRACE_MS, witness: null, error: null, returned: null, killedByRunner: true };
+		return { ...base, outcome: 'timeout', detectedBy: 'timeout', elapsedMs: options.timeoutMs + KILL_GRACE_MS, witness: null, error: null, returned: null, potentialDeadlocks: [], killedByRunner: true };
 	}
 	const message = out.signal ? `killed by ${out.signal}` : `exited with status ${out.exitCode} before main() returned`;
 	return {
@@ -181,6 +183,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 		witness: null,
 		error: { type: 'ProcessExit', message, text: out.stderr },
 		returned: null,
+		potentialDeadlocks: [],
 		killedByRunner: false,
 	};
 }
