@@ -29,6 +29,8 @@ def install():
         fut = orig_submit(self, *args, **kwargs)
         try:
             fut.__dict__["_tc_executor"] = self
+            fn = args[0] if args else kwargs.get("fn")
+            fut.__dict__["_tc_fn"] = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
         except Exception:
             pass
         return fut

@@ -33,13 +33,15 @@ _current_task = asyncio.tasks.current_task
 _creation_site = frames.creation_site
 
 
-def _site_init(cls):
+def _site_init(cls, keep_value=False):
     orig = cls.__init__
 
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
         try:
             self.__dict__["_tc_site"] = _creation_site(sys._getframe(1))
+            if keep_value:  # a semaphore's initial permits
+                self.__dict__["_tc_initial"] = self._value
         except Exception:
             pass
 
@@ -174,6 +176,7 @@ def _install_run_coroutine_threadsafe():
         fut = orig(coro, loop)
         try:
             fut.__dict__["_tc_loop"] = loop
+            fut.__dict__["_tc_fn"] = getattr(coro, "__qualname__", None)
         except Exception:
             pass
         return fut
@@ -233,11 +236,13 @@ def _install_run_in_executor():
 def install():
     """Instruments the primitives above (those created from now on get a creation site)."""
     for cls in (
-        asyncio.locks.Event, asyncio.locks.Condition, asyncio.locks.Semaphore, asyncio.queues.Queue,
-        threading.Event, threading.Condition, threading.Semaphore, threading.Barrier, queue.Queue,
+        asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue,
+        threading.Event, threading.Condition, threading.Barrier, queue.Queue,
         concurrent.futures.ThreadPoolExecutor,
     ):
         _site_init(cls)
+    _site_init(asyncio.locks.Semaphore, keep_value=True)
+    _site_init(threading.Semaphore, keep_value=True)
     _wrap_use(asyncio.queues.Queue, "put_nowait", "_tc_producers", _asyncio_agent)
     _wrap_use(asyncio.queues.Queue, "get_nowait", "_tc_consumers", _asyncio_agent)
     _wrap_use(queue.Queue, "put", "_tc_producers", waitgraph.current_thread_agent)

@@ -400,6 +400,9 @@ class _Builder:
             type_ = "concurrent.futures.ThreadPoolExecutor"
         elif kind == "future" and _executor_source(obj) is not None and _executor_source(obj)[1]:
             name, site = _executor_source(obj)[1], None
+        elif kind == "future" and getattr(obj, "__dict__", {}).get("_tc_fn"):
+            # A future is known by what completes it: the job's function or the coroutine.
+            name, site = obj.__dict__["_tc_fn"], None
         else:
             name, site = _resource_name(obj, type_)
         rid = self._new_id(kind, name)
@@ -480,7 +483,7 @@ def _state_of(kind, obj):
         state = {"value": obj._value}
         initial = getattr(obj, "_bound_value", None)
         if initial is None:
-            initial = getattr(obj, "_initial_value", None)
+            initial = obj.__dict__.get("_tc_initial")
         if initial is not None:
             state["initial"] = initial
         return state
