@@ -220,6 +220,170 @@ describe.concurrent('Python harness: proven deadlocks', () => {
 	});
 });
 
+describe.concurrent('Python harness: every wait kind in the wait-for graph', () => {
+	it('asyncio: a producer holding Store._lock awaits put() on a full queue whose only consumer waits for Store._lock', async () => {
+		const r = await run('aio_queue_full_holding_lock.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		const [producer, consumer] = [task(w, 'producer'), task(w, 'consumer')];
+		const storeLock = lock(w, 'Store._lock');
+		expect(waitOf(w, consumer.id)).toMatchObject({ resource: { id: storeLock.id }, edge: { op: 'acquire' } });
+		expect(holding(storeLock, producer.id).acquiredAt.at(-1)).toMatchObject({ function: 'Store.produce', line: 14 });
+		expect(waitOf(w, producer.id)).toMatchObject({
+			resource: { kind: 'queue', name: 'Store.jobs', type: 'asyncio.Queue', state: { size: 1, maxsize: 1 } },
+			edge: { op: 'put', at: { function: 'Store.produce', line: 16 } },
+		});
+		// The queue's consumers (tasks that have called get()) are who could make room.
+		expect(wakers(w, lock(w, 'Store.jobs').id)).toEqual([consumer.id]);
+		expect(summarize(w)).toContain(
+			'Task `consumer` waits for Lock `Store._lock`, held by Task `producer` since aio_queue_full_holding_lock.py:14, which waits for room in Queue `Store.jobs` (full, maxsize 1); the only task that could take from it, `consumer`',
+		);
+	});
+
+	it('asyncio: get() on an empty PriorityQueue whose only producer finished', async () => {
+		const r = await run('aio_queue_get_empty.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		const jobs = waitOf(w, task(w, 'consumer').id)!;
+		expect(jobs).toMatchObject({ resource: { kind: 'queue', name: 'jobs', type: 'asyncio.PriorityQueue', state: { size: 0 } }, edge: { op: 'get' } });
+		expect(wakers(w, jobs.resource.id)).toEqual([task(w, 'producer').id]);
+		expect(task(w, 'producer')).toMatchObject({ state: 'done', ended: 'returned' });
+	});
+
+	it('asyncio: a Condition notified before the wait counts the lost notify', async () => {
+		const r = await run('aio_condition_lost_notify.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		expect(waitOf(w, task(w, 'waiter').id)).toMatchObject({ resource: { kind: 'condition', name: 'ready', state: { lostNotifies: 1 } }, edge: { op: 'wait' } });
+		expect(summarize(w)).toContain('1 notify came while no one waited and was lost');
+	});
+
+	it('asyncio: a BoundedSemaphore permit taken by a task that finished; main waits in a TaskGroup', async () => {
+		const r = await run('aio_semaphore_leaked.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		const polite = task(w, 'polite');
+		expect(waitOf(w, polite.id)).toMatchObject({ resource: { kind: 'semaphore', name: 'slots', type: 'asyncio.BoundedSemaphore', state: { value: 0, initial: 1 } }, edge: { op: 'acquire' } });
+		const group = waitOf(w, task(w, 'main').id)!;
+		expect(group.resource).toMatchObject({ kind: 'task', type: 'asyncio.TaskGroup' });
+		expect(wakers(w, group.resource.id)).toEqual([polite.id]);
+	});
+
+	it('asyncio: a lock whose holder finished without releasing it reads as leaked (owner-finished)', async () => {
+		const r = await run('aio_lock_leaked.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		const owner = task(w, 'caller-0');
+		expect(owner).toMatchObject({ state: 'done', ended: 'returned' });
+		expect(holding(lock(w, 'Pool.mutex'), owner.id)).toMatchObject({ leaked: 'owner-finished', acquiredAt: [{ function: 'Pool.take', line: 10 }] });
+		expect(summarize(w)).toBe(
+			'Task `caller-1` waits for Lock `Pool.mutex`, held by Task `caller-0`, which finished without releasing it (acquired in `Pool.take` at aio_lock_leaked.py:10); 2 tasks wait in all; nothing else can wake them (no ready callbacks, timers, I/O or busy threads)',
+		);
+	});
+
+	it('asyncio: a lock whose acquiring frame returned without releasing it (frame-returned)', async () => {
+		const r = await run('aio_lock_frame_returned.py');
+		expectProof(r, 'cycle');
+		const w = r.witness!;
+		const caller = task(w, 'caller');
+		expect(w.cycle).toEqual([caller.id, lock(w, 'Pool.mutex').id, caller.id]);
+		expect(holding(lock(w, 'Pool.mutex'), caller.id)).toMatchObject({ leaked: 'frame-returned' });
+		expect(holding(lock(w, 'Pool.mutex'), caller.id).acquiredAt.at(-1)).toMatchObject({ function: 'Pool.take', line: 10 });
+	});
+
+	it('a thread blocked in Future.result() on its own event loop: loop-thread-blocked', async () => {
+		const r = await run('thr_future_on_loop_thread.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		expect(w.reason).toBe('loop-thread-blocked');
+		const main = task(w, 'MainThread');
+		expect(main).toMatchObject({ loopThread: true, runningTask: task(w, 'handler').id, state: 'waiting' });
+		const fut = waitOf(w, main.id)!;
+		expect(fut).toMatchObject({ resource: { kind: 'future', name: 'fetch', type: 'concurrent.futures.Future' }, edge: { op: 'result', at: { function: 'handler', line: 12 } } });
+		expect(summarize(w)).toBe('Thread `MainThread` is blocked in `Future.result()` on the event-loop thread; only that loop can complete the future `fetch`');
+	});
+
+	it('two jobs in a one-worker executor, the first waiting for the second: the executor has no free worker', async () => {
+		const r = await run('thr_executor_one_worker.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		expect(w.reason).toBe('threads-blocked');
+		const worker = task(w, 'worker_0');
+		const first = waitOf(w, task(w, 'MainThread').id)!;
+		expect(first.resource).toMatchObject({ kind: 'future', name: 'handle' });
+		expect(wakers(w, first.resource.id)).toEqual([worker.id]);
+		const pool = waitOf(w, worker.id)!;
+		expect(pool).toMatchObject({ resource: { kind: 'executor', name: 'pool', state: { workers: 1, busy: 1 } }, edge: { op: 'result', at: { function: 'handle', line: 13 } } });
+		expect(wakers(w, pool.resource.id)).toEqual([worker.id]);
+	});
+
+	it('threads: an Event nothing left can set, with main() joining the waiter', async () => {
+		const r = await run('thr_event_never_set.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const worker = task(w, 'worker');
+		expect(waitOf(w, worker.id)).toMatchObject({ resource: { kind: 'event', name: 'ready', type: 'threading.Event', state: { set: false } }, edge: { op: 'wait', at: { function: 'worker', line: 8 } } });
+		const join = waitOf(w, task(w, 'MainThread').id)!;
+		expect(join).toMatchObject({ resource: { kind: 'thread', name: 'worker' }, edge: { op: 'join' } });
+		expect(wakers(w, join.resource.id)).toEqual([worker.id]);
+		expect(summarize(w)).toContain('Thread `worker` waits for Event `ready` (not set), which nothing left to run will set');
+	});
+
+	it('threads: a Condition notified before the wait', async () => {
+		const r = await run('thr_condition_lost_notify.py');
+		expectProof(r, 'watchdog');
+		expect(waitOf(r.witness, task(r.witness, 'MainThread').id)).toMatchObject({ resource: { kind: 'condition', name: 'cond', state: { lostNotifies: 1 } } });
+	});
+
+	it('threads: a producer holding Store._lock blocks in put() on a full queue.Queue; the consumer waits for the lock', async () => {
+		const r = await run('thr_queue_full_holding_lock.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const [producer, consumer] = [task(w, 'producer'), task(w, 'consumer')];
+		expect(waitOf(w, consumer.id)?.resource.id).toBe(lock(w, 'Store._lock').id);
+		holding(lock(w, 'Store._lock'), producer.id);
+		expect(waitOf(w, producer.id)).toMatchObject({ resource: { kind: 'queue', name: 'Store.jobs', type: 'queue.Queue', state: { size: 1, maxsize: 1 } }, edge: { op: 'put' } });
+	});
+
+	it('threads: a Barrier that too few parties reach', async () => {
+		const r = await run('thr_barrier_short.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const gate = waitOf(w, task(w, 'arriver').id)!.resource;
+		expect(gate).toMatchObject({ kind: 'barrier', name: 'gate', state: { parties: 3 } });
+		expect(new Set(gate.waiters)).toEqual(new Set([task(w, 'arriver').id, task(w, 'MainThread').id]));
+	});
+
+	it('threads: a Semaphore permit taken by a thread that ended', async () => {
+		const r = await run('thr_semaphore_leaked.py');
+		expectProof(r, 'watchdog');
+		expect(waitOf(r.witness, task(r.witness, 'MainThread').id)).toMatchObject({ resource: { kind: 'semaphore', name: 'permits', state: { value: 0, initial: 1 } }, edge: { op: 'acquire' } });
+	});
+});
+
+describe.concurrent('Python harness: lock order (lockdep-style potential deadlocks)', () => {
+	it('a run that completes but took two lock classes in both orders reports the inversion with both places', async () => {
+		const r = await run('lockorder_inversion.py');
+		expect(r.outcome, why(r)).toBe('completed');
+		expect(r.potentialDeadlocks).toEqual([
+			{
+				locks: ['Index.lock', 'registry_lock'],
+				orders: [
+					{ task: 'reindex', holding: { lock: 'Index.lock', at: 'lockorder_inversion.py:20' }, took: { lock: 'registry_lock', at: 'lockorder_inversion.py:21' } },
+					{ task: 'register', holding: { lock: 'registry_lock', at: 'lockorder_inversion.py:14' }, took: { lock: 'Index.lock', at: 'lockorder_inversion.py:15' } },
+				],
+			},
+		]);
+		expect(why(r)).toContain('Potential deadlock (lock-order inversion): `Index.lock` and `registry_lock` are taken in both orders');
+	});
+
+	it('one consistent order, RLock re-entry and locks used one after the other report nothing', async () => {
+		const r = await run('lockorder_consistent.py');
+		expect(r.outcome, why(r)).toBe('completed');
+		expect(r.potentialDeadlocks).toEqual([]);
+	});
+});
+
 describe.concurrent('Python harness: no invented deadlocks', () => {
 	it('a lock wait behind a pending wait_for timer is no quiescence: the timer fires and main() raises TimeoutError', async () => {
 		const r = await run('asyncio_wait_for_behind_lock.py');
@@ -266,7 +430,40 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thread_dead_owner.py',
 		'to_thread_dead_owner.py',
 		'many_waiters.py',
+		'aio_queue_full_holding_lock.py',
+		'aio_queue_get_empty.py',
+		'aio_condition_lost_notify.py',
+		'aio_semaphore_leaked.py',
+		'aio_lock_leaked.py',
+		'aio_lock_frame_returned.py',
+		'thr_future_on_loop_thread.py',
+		'thr_executor_one_worker.py',
+		'thr_event_never_set.py',
+		'thr_condition_lost_notify.py',
+		'thr_queue_full_holding_lock.py',
+		'thr_barrier_short.py',
+		'thr_semaphore_leaked.py',
 	];
+	// Close to stuck, but each makes progress: a false deadlock here is the worst outcome.
+	const notStuck: Array<[string, unknown]> = [
+		['aio_queue_brief_lock.py', 190],
+		['aio_slow_consumer.py', 'drained'],
+		['aio_condition_notify_after_wait.py', 'woken'],
+		['aio_event_set_by_timer.py', 'set'],
+		['thr_future_from_other_thread.py', 42],
+		['thr_executor_independent.py', 285],
+		['thr_event_set_by_timer.py', 'set'],
+		['thr_condition_notify_after_wait.py', 'woken'],
+		['thr_queue_slow_consumer.py', 45],
+		['thr_barrier_full.py', 'through'],
+	];
+	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
+		const r = await run(name);
+		expect(r.outcome, why(r)).toBe('completed');
+		expect(r.returned).toEqual(returned);
+		expect(r.potentialDeadlocks).toEqual([]);
+	});
+
 	it.each(deadlocks)('with detection off, %s ends in timeout', async (name) => {
 		const timeoutMs = 1200;
 		const r = await run(name, { timeoutMs, detect: false });
