@@ -29,8 +29,7 @@ def install():
         fut = orig_submit(self, *args, **kwargs)
         try:
             fut.__dict__["_tc_executor"] = self
-            fn = args[0] if args else kwargs.get("fn")
-            fut.__dict__["_tc_fn"] = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+            fut.__dict__["_tc_fn"] = args[0] if args else kwargs.get("fn")  # named in a witness only
         except Exception:
             pass
         return fut

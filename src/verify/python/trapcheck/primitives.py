@@ -10,6 +10,8 @@ Locks have their own modules (asyncio_locks, thread_locks). This one records, ch
   concurrent.futures.Future.result(); a parked thread whose waiter lock is still locked has not
   been notified, so only another thread (or a signal handler) could ever wake it;
 - futures of asyncio.run_coroutine_threadsafe (`_tc_loop`: the loop that completes them).
+Executor futures carry their executor, job and runner (executors.py); the asyncio future of
+run_in_executor / to_thread is linked to its executor future only when a witness is built.
 """
 import _thread
 import asyncio
@@ -18,10 +20,10 @@ import asyncio.queues
 import asyncio.futures
 import asyncio.tasks
 import concurrent.futures
+import os
 import queue
 import sys
 import threading
-import weakref
 
 from . import frames, waitgraph
 
@@ -33,11 +35,21 @@ _current_task = asyncio.tasks.current_task
 _creation_site = frames.creation_site
 
 
+_SKIP_DIRS = (os.path.dirname(concurrent.futures.__file__) + os.sep, os.path.dirname(asyncio.__file__) + os.sep)
+
+
 def _site_init(cls, keep_value=False):
     orig = cls.__init__
 
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
+        # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
+        # bookkeeping): created by the thousand, never named in a witness by their site.
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
+            caller = caller.f_back  # a subclass's __init__ (BoundedSemaphore, LifoQueue): look past it
+        if caller is None or caller.f_code.co_filename.startswith(_SKIP_DIRS):
+            return
         try:
             self.__dict__["_tc_site"] = _creation_site(sys._getframe(1))
             if keep_value:  # a semaphore's initial permits
@@ -176,7 +188,7 @@ def _install_run_coroutine_threadsafe():
         fut = orig(coro, loop)
         try:
             fut.__dict__["_tc_loop"] = loop
-            fut.__dict__["_tc_fn"] = getattr(coro, "__qualname__", None)
+            fut.__dict__["_tc_fn"] = coro
         except Exception:
             pass
         return fut
@@ -188,11 +200,7 @@ def _install_run_coroutine_threadsafe():
     asyncio.tasks.run_coroutine_threadsafe = run_coroutine_threadsafe
 
 
-#: asyncio future of run_in_executor / to_thread -> (the concurrent.futures.Future, function name)
-sources = weakref.WeakKeyDictionary()
-
-
-def _function_name(func):
+def function_name(func):
     """`read_cache` for read_cache, for partial(read_cache) and for to_thread's partial(ctx.run, read_cache)."""
     import functools
 
@@ -204,33 +212,18 @@ def _function_name(func):
     return getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
 
 
-def _install_run_in_executor():
-    import asyncio.base_events
-
-    cls = asyncio.base_events.BaseEventLoop
-    orig = cls.run_in_executor
-    wrap = asyncio.futures.wrap_future
-
-    def run_in_executor(self, executor, func, *args):
-        fut = orig(self, executor, func, *args)
-        try:
-            source = getattr(fut, "_tc_source", None)
-            # wrap_future chains a new asyncio future to the executor's; find the executor's.
-            for cb, _ctx in list(getattr(fut, "_callbacks", None) or ()):
-                target = getattr(cb, "__closure__", None)
-                for cell in target or ():
-                    value = cell.cell_contents
-                    if isinstance(value, concurrent.futures.Future):
-                        source = value
-            if source is not None:
-                sources[fut] = (source, _function_name(func))
-        except Exception:
-            pass
-        return fut
-
-    run_in_executor.__name__, run_in_executor.__qualname__, run_in_executor.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
-    cls.run_in_executor = run_in_executor
-    del wrap
+def executor_source(fut):
+    """The concurrent.futures.Future behind an asyncio future of run_in_executor / to_thread
+    (asyncio chains the two with a done-callback that refers to it), or None. Witness time only."""
+    for cb, _ctx in list(getattr(fut, "_callbacks", None) or ()):
+        for cell in getattr(cb, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, concurrent.futures.Future):
+                return value
+    return None
 
 
 def install():
@@ -251,4 +244,3 @@ def install():
     _count_lost(threading.Condition, waitgraph.current_thread_agent)
     _install_condition_wait()
     _install_run_coroutine_threadsafe()
-    _install_run_in_executor()

@@ -159,7 +159,7 @@ def _made_for_futures(frame):
     """True when the lock is being created by concurrent.futures itself (a Future's condition, a
     pool's bookkeeping): held only briefly around state changes, never around snippet code, and
     created by the thousand. Those stay plain, untracked locks."""
-    while frame is not None and frame.f_code.co_filename == _THREADING_FILE:
+    while frame is not None and (frame.f_code.co_filename == _THREADING_FILE or frames.is_harness(frame.f_code.co_filename)):
         frame = frame.f_back
     return frame is not None and frame.f_code.co_filename.startswith(_FUTURES_DIR)
 

@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 
-from . import executors, frames, naming, waitgraph, waits
+from . import executors, frames, naming, primitives, waitgraph, waits
 
 MAX_TASKS = 50
 
@@ -402,7 +402,7 @@ class _Builder:
             name, site = _executor_source(obj)[1], None
         elif kind == "future" and getattr(obj, "__dict__", {}).get("_tc_fn"):
             # A future is known by what completes it: the job's function or the coroutine.
-            name, site = obj.__dict__["_tc_fn"], None
+            name, site = primitives.function_name(obj.__dict__["_tc_fn"]), None
         else:
             name, site = _resource_name(obj, type_)
         rid = self._new_id(kind, name)
@@ -433,12 +433,12 @@ class _Builder:
 
 def _executor_source(fut):
     """(concurrent future, function name) behind an asyncio future of run_in_executor/to_thread."""
-    from . import primitives
-
-    try:
-        return primitives.sources.get(fut)
-    except TypeError:
+    if not isinstance(fut, asyncio.Future):
         return None
+    source = primitives.executor_source(fut)
+    if source is None:
+        return None
+    return source, primitives.function_name(source.__dict__.get("_tc_fn"))
 
 
 def _queued_job(fut):
