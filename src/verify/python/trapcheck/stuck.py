@@ -7,12 +7,14 @@ A thread is stuck for good when it
 - is parked in Condition.wait() without timeout and not yet notified (Event.wait, Queue.get/put/
   join, Semaphore.acquire, Barrier.wait, Future.result() all park there): only a thread that can
   still run could notify it, and the proof needs every thread stuck.
-No proof while a thread is starting (threading._limbo): it is about to run code.
+No proof while a thread is starting (threading._limbo) or exists without a Python frame yet
+(`_thread._count()` counts more threads than sys._current_frames() shows): it may be about to run.
 Pool workers with nothing in flight are inert (only a submit could wake them, and submitters are
 stuck). Any other live thread could still act, e.g. release a threading.Lock it does not own, so
 then nothing is proven. Nor is anything proven while a Python signal handler (other than SIGINT's)
 is installed: a signal could run it.
 """
+import _thread
 import signal
 import sys
 import threading
@@ -61,6 +63,18 @@ def others_cannot_act(me):
     return _stuck({me}) is not None
 
 
+_count = getattr(_thread, "_count", None)
+
+
+def _invisible_threads(current):
+    """True when a thread started through _thread is alive but shows no Python frame (not yet
+    running, or ending): it could still act, or has not finished ending."""
+    if _count is None:
+        return False
+    main = threading.main_thread().ident
+    return _count() > sum(1 for ident in current if ident != main)
+
+
 def _stuck(stuck_idents):
     """(lock_waits, joins, parked) when every live thread outside `stuck_idents` is stuck for good
     or inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
@@ -69,6 +83,8 @@ def _stuck(stuck_idents):
     waits = waitgraph.thread_waits
     cond_waits = waitgraph.cond_waits
     current = sys._current_frames()
+    if _invisible_threads(current):
+        return None
     live = (set(current) | set(threading._active)) - waitgraph.harness_idents - stuck_idents
     workers = executors.worker_idents() if live else set()
     in_flight = executors.in_flight()
