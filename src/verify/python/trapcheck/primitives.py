@@ -38,6 +38,9 @@ _creation_site = frames.creation_site
 _SKIP_DIRS = (os.path.dirname(concurrent.futures.__file__) + os.sep, os.path.dirname(asyncio.__file__) + os.sep)
 
 
+_THREAD_INIT = threading.Thread.__init__.__code__
+
+
 def _site_init(cls, keep_value=False):
     orig = cls.__init__
 
@@ -47,6 +50,8 @@ def _site_init(cls, keep_value=False):
         # bookkeeping): created by the thousand, never named in a witness by their site.
         caller = sys._getframe(1)
         while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
+            if caller.f_code is _THREAD_INIT:
+                return  # a Thread's own _started Event: one per thread, never a resource of the snippet
             caller = caller.f_back  # a subclass's __init__ (BoundedSemaphore, LifoQueue): look past it
         if caller is None or caller.f_code.co_filename.startswith(_SKIP_DIRS):
             return
