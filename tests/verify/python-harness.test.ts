@@ -291,6 +291,28 @@ describe.concurrent('Python harness: every wait kind in the wait-for graph', () 
 		expect(holding(lock(w, 'Pool.mutex'), caller.id).acquiredAt.at(-1)).toMatchObject({ function: 'Pool.take', line: 10 });
 	});
 
+	it('asyncio.wait() on a task awaiting a future nothing completes', async () => {
+		const r = await run('aio_wait_future_never_set.py');
+		expectProof(r, 'quiescence');
+		const w = r.witness!;
+		const fetcher = task(w, 'fetcher');
+		expect(waitOf(w, fetcher.id)).toMatchObject({ resource: { kind: 'future', type: 'asyncio.Future', state: { done: false } }, edge: { op: 'result', at: { function: 'fetch', line: 6 } } });
+		const waited = waitOf(w, task(w, 'main').id)!;
+		expect(waited.resource).toMatchObject({ kind: 'task', type: 'asyncio.wait' });
+		expect(wakers(w, waited.resource.id)).toEqual([fetcher.id]);
+	});
+
+	it('concurrent.futures.wait() on a job that waits for an Event: the job names the future, its worker can complete it', async () => {
+		const r = await run('thr_futures_wait_stuck_job.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const worker = task(w, 'jobs_0');
+		const fut = waitOf(w, task(w, 'MainThread').id)!.resource;
+		expect(fut).toMatchObject({ kind: 'future', name: 'job', type: 'concurrent.futures.wait' });
+		expect(wakers(w, fut.id)).toEqual([worker.id]);
+		expect(waitOf(w, worker.id)?.resource).toMatchObject({ kind: 'event', name: 'go' });
+	});
+
 	it('a thread blocked in Future.result() on its own event loop: loop-thread-blocked', async () => {
 		const r = await run('thr_future_on_loop_thread.py');
 		expectProof(r, 'watchdog');
@@ -443,6 +465,8 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thr_queue_full_holding_lock.py',
 		'thr_barrier_short.py',
 		'thr_semaphore_leaked.py',
+		'aio_wait_future_never_set.py',
+		'thr_futures_wait_stuck_job.py',
 	];
 	// Close to stuck, but each makes progress: a false deadlock here is the worst outcome.
 	const notStuck: Array<[string, unknown]> = [
@@ -456,6 +480,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['thr_condition_notify_after_wait.py', 'woken'],
 		['thr_queue_slow_consumer.py', 45],
 		['thr_barrier_full.py', 'through'],
+		['aio_future_set_from_thread.py', 'answered'],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
 		const r = await run(name);

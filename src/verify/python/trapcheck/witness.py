@@ -389,7 +389,9 @@ class _Builder:
         elif kind == "thread":
             name, site = (obj.display_name() if obj is not None else "?"), None
         elif isinstance(obj, list):
-            name, site = type_, None
+            jobs = [primitives.function_name(getattr(f, "__dict__", {}).get("_tc_fn")) for f in obj]
+            named = [j for j in jobs if j]
+            name, site = (", ".join(named[:3]) + (", …" if len(named) > 3 else "") if named else type_), None
         elif kind == "future" and _queued_job(obj):
             # A job still queued: what it waits for is a free worker of its executor.
             executor = obj.__dict__["_tc_executor"]
@@ -527,6 +529,10 @@ def _wakers(kind, obj, op):
             out = [(t, "complete") for t in list(obj._tasks) if not t.done()]
     elif kind == "thread":
         out = [(obj, "complete")]
+    elif kind == "future" and isinstance(obj, list):
+        for f in obj:
+            if not f.done():
+                out.extend(_wakers("future", f, op))
     elif kind == "future":
         source = _executor_source(obj)
         if source is not None:
