@@ -1,8 +1,9 @@
 """Where every other waitable was created, who uses it, and threads parked on a Condition.
 
 Locks have their own modules (asyncio_locks, thread_locks). This one records, cheaply:
-- the creation site of asyncio Event/Condition/Semaphore/Queue, threading Event/Condition/
-  Semaphore/Barrier, queue.Queue and ThreadPoolExecutor (`_tc_site`, named only in a witness);
+- the creation site of asyncio Event/Condition/Semaphore/Queue, threading.Semaphore and
+  ThreadPoolExecutor (`_tc_site`, named only in a witness; threading's other primitives are
+  named from the tracked lock they create);
 - for queues, the last few agents that put into or took from them (who could fill or drain them);
 - for conditions, notifications sent while no one waited (a lost wakeup) and who notifies;
 - threads parked in threading.Condition.wait() without a timeout (`waitgraph.cond_waits`), the
@@ -97,10 +98,13 @@ def _wrap_use(cls, method, attr, agent_of):
     setattr(cls, method, wrapper)
 
 
-def _count_lost(cls, agent_of):
+def _count_lost(cls, agent_of, tracked_only=False):
     orig = cls.notify
 
     def notify(self, n=1):
+        # A threading.Condition over an untracked lock (a Future's, a pool's) is never named.
+        if tracked_only and getattr(self._lock, "_rec", None) is None:
+            return orig(self, n)
         try:
             if not self._waiters:
                 self.__dict__["_tc_lost"] = self.__dict__.get("_tc_lost", 0) + 1
@@ -233,11 +237,9 @@ def executor_source(fut):
 
 def install():
     """Instruments the primitives above (those created from now on get a creation site)."""
-    for cls in (
-        asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue,
-        threading.Event, threading.Condition, threading.Barrier, queue.Queue,
-        concurrent.futures.ThreadPoolExecutor,
-    ):
+    # threading's Event, Condition, Barrier and queue.Queue need no wrapper: each makes a tracked
+    # lock in its __init__, whose creation site is the snippet's line (see witness._site_of).
+    for cls in (asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue, concurrent.futures.ThreadPoolExecutor):
         _site_init(cls)
     _site_init(asyncio.locks.Semaphore, keep_value=True)
     _site_init(threading.Semaphore, keep_value=True)
@@ -246,6 +248,6 @@ def install():
     _wrap_use(queue.Queue, "put", "_tc_producers", waitgraph.current_thread_agent)
     _wrap_use(queue.Queue, "get", "_tc_consumers", waitgraph.current_thread_agent)
     _count_lost(asyncio.locks.Condition, _asyncio_agent)
-    _count_lost(threading.Condition, waitgraph.current_thread_agent)
+    _count_lost(threading.Condition, waitgraph.current_thread_agent, tracked_only=True)
     _install_condition_wait()
     _install_run_coroutine_threadsafe()

@@ -120,8 +120,28 @@ def _leak(rec):
     return None
 
 
+def _site_of(obj):
+    """Where `obj` was created: its own record, else that of the tracked lock it made in its
+    __init__ (threading.Condition._lock, Event/Semaphore/Barrier._cond, queue.Queue.mutex)."""
+    d = getattr(obj, "__dict__", None)
+    if not d:
+        return None
+    if d.get("_tc_site") is not None:
+        return d["_tc_site"]
+    for attr in ("_cond", "_lock", "mutex"):
+        inner = d.get(attr)
+        if inner is None:
+            continue
+        rec = getattr(inner, "_rec", None)
+        if rec is not None:
+            return rec.site
+        if attr == "_cond":
+            return _site_of(inner)
+    return None
+
+
 def _resource_name(obj, default_type):
-    site = getattr(obj, "__dict__", {}).get("_tc_site") if obj is not None else None
+    site = _site_of(obj) if obj is not None else None
     return naming.lock_name(default_type, site), site
 
 
