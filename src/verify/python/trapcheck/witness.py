@@ -427,7 +427,8 @@ class _Builder:
             name, site = primitives.function_name(obj.__dict__["_tc_fn"]), None
         else:
             name, site = _resource_name(obj, type_)
-        rid = self._new_id(kind, name)
+        # An awaited task or a joined thread is a resource too: its id must not read as the agent's.
+        rid = self._new_id({"task": "await", "thread": "join"}.get(kind, kind), name)
         entry = {"id": rid, "kind": kind, "name": name, "type": type_, "waiters": []}
         if site is not None:
             code, _lasti, line = site
