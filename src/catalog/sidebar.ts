@@ -1,3 +1,4 @@
+import { LANGUAGE_LABEL } from '../verify/languages.ts';
 import type { TrapFrontmatter } from './schema.ts';
 
 /** A sidebar entry in Starlight's user-config form (`{ label, link }` or `{ label, items }`). */
@@ -21,12 +22,10 @@ export function catalogSidebar(traps: ReadonlyArray<{ id: string; data: TrapFron
 	return [
 		{ label: 'All traps', link: '/' },
 		{ label: 'How pages are verified', link: '/verification/' },
+		{ label: 'Add a trap', link: '/guides/add-a-trap/' },
 		...[...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, items]) => ({ label, items })),
 	];
 }
 
-/** How languages are named to readers. */
-export const LANGUAGE_LABEL: Record<string, string> = {
-	python: 'Python',
-	typescript: 'TypeScript',
-};
+/** How languages are named to readers (from the language descriptors). */
+export { LANGUAGE_LABEL };

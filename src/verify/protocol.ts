@@ -26,10 +26,10 @@ export interface VerdictMessage {
 	witness: Witness | null;
 	/** For `raised`: the error; null otherwise. */
 	error: RunError | null;
-	/** Lock-order inversions seen during the run (lockdep-style), on every verdict; `[]` when none. */
-	potentialDeadlocks?: PotentialDeadlock[];
 	/** For `completed`: what main() returned, as JSON (a workload summary), or its repr when not JSON-able. */
 	returned?: unknown;
+	/** Lock-order inversions seen during the run, whatever the verdict (`[]` when none; a missing field means `[]`). */
+	potentialDeadlocks: PotentialDeadlock[];
 }
 
 /** The language runtime a snippet ran on. */

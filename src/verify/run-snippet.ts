@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { languageOf, type SnippetLanguage } from './languages.ts';
+import { descriptorOf, LANGUAGE_BY_EXTENSION, languageOf, type LanguageDescriptor, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
+import type { PotentialDeadlock, Witness } from './facts.ts';
+import { projectRootOf, publishable } from './paths.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
-import type { PotentialDeadlock, Witness } from './facts.ts';
 
 export type { SnippetLanguage };
 
@@ -18,6 +19,10 @@ export interface RunOptions {
 	detect: boolean;
 	/** How long loading the file (imports, before main()) may take. Default 15 s. */
 	loadTimeoutMs?: number;
+	/** Called once when main() starts (the harness is loaded): a scheduler frees the CPU the start needed. */
+	onStarted?: () => void;
+	/** The project whose paths the result shows relative to itself; default: the folder above the file's `snippets/`. */
+	projectRoot?: string;
 }
 
 /** Everything one run of a snippet observed. Printed by `npm run check -- --json`. */
@@ -33,10 +38,10 @@ export interface RunResult {
 	runtime: Runtime;
 	witness: Witness | null;
 	error: RunError | null;
-	/** Lock-order inversions the harness saw (lockdep-style); `[]` when none or not reported. */
-	potentialDeadlocks: PotentialDeadlock[];
 	/** What main() returned (for solutions: the workload summary). */
 	returned: unknown;
+	/** Lock-order inversions the run showed, whatever its verdict (`[]` when none). */
+	potentialDeadlocks: PotentialDeadlock[];
 	stdout: string;
 	stderr: string;
 	truncated: { stdout: boolean; stderr: boolean };
@@ -51,26 +56,34 @@ export class UnrunnableError extends Error {
 	override name = 'UnrunnableError';
 }
 
-const HARNESS = {
-	python: fileURLToPath(new URL('./python/harness.py', import.meta.url)),
-	typescript: fileURLToPath(new URL('./node/harness.ts', import.meta.url)),
-};
-
-let python: string | undefined;
+const executables = new Map<string, string>();
 
 /**
- * The Python interpreter `python3` on PATH stands for, found once per process: version
- * managers such as pyenv put a shell shim first on PATH that costs ~0.3 s on every start.
+ * The executable that starts a language's harness, found once per process: `node` is this very
+ * Node.js; another command is looked up on PATH and, where the descriptor says how, asked for
+ * its real path (version managers such as pyenv put a shell shim first on PATH that costs ~0.3 s
+ * on every start).
  */
-export function pythonExecutable(): string {
-	if (python === undefined) {
-		try {
-			python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim() || 'python3';
-		} catch {
-			python = 'python3'; // Reported as unrunnable when the run itself cannot start it.
+export function executableFor(d: LanguageDescriptor): string {
+	if (d.command === 'node') return process.execPath;
+	let found = executables.get(d.command);
+	if (found === undefined) {
+		found = d.command;
+		if (d.realExecutable) {
+			try {
+				found = execFileSync(d.command, [...d.realExecutable], { encoding: 'utf8' }).trim() || d.command;
+			} catch {
+				// Reported as unrunnable when the run itself cannot start it.
+			}
 		}
+		executables.set(d.command, found);
 	}
-	return python;
+	return found;
+}
+
+/** The Python interpreter `python3` on PATH stands for (see {@link executableFor}). */
+export function pythonExecutable(): string {
+	return executableFor(descriptorOf('python'));
 }
 
 /** Compiled code kept between runs, outside the source tree and the per-run TMPDIR. */
@@ -81,14 +94,8 @@ const CODE_CACHE = join(tmpdir(), 'trap-catalog-code-cache');
  * bytecode under PYTHONPYCACHEPREFIX, Node's compile cache), which halve the harnesses' start
  * without writing `__pycache__` folders next to the snippets.
  */
-function runEnv(tmp: string): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		TMPDIR: tmp,
-		PYTHONPYCACHEPREFIX: join(CODE_CACHE, 'python'),
-		NODE_COMPILE_CACHE: join(CODE_CACHE, 'node'),
-		PYTHONUNBUFFERED: '1',
-	};
+function runEnv(tmp: string, language: LanguageDescriptor): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, ...language.env(CODE_CACHE) };
 	delete env.PYTHONDONTWRITEBYTECODE;
 	return env;
 }
@@ -103,20 +110,28 @@ export const KILL_GRACE_MS = 1000;
  */
 export async function runSnippet(file: string, options: RunOptions): Promise<RunResult> {
 	const path = resolve(file);
+	const roots = [options.projectRoot ?? projectRootOf(path), ENGINE_ROOT].filter((r): r is string => !!r);
+	// Nothing a run publishes names the machine: project files relative, libraries by module.
+	return publishable(await runResolved(file, path, options), { roots });
+}
+
+/** The project the engine itself belongs to (its harness and node_modules). */
+const ENGINE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function runResolved(file: string, path: string, options: RunOptions): Promise<RunResult> {
 	const language = languageOf(path);
 	if (!language) {
-		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a .py or .ts file that defines main().`);
+		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a ${Object.keys(LANGUAGE_BY_EXTENSION).join(', ')} file that defines main().`);
 	}
+	const descriptor = descriptorOf(language);
 	if (!existsSync(path)) throw new UnrunnableError(`${file}: no such file.`);
 
 	const harnessArgs = ['--report-fd', '3', '--timeout-ms', String(options.timeoutMs), ...(options.detect ? [] : ['--no-detect']), path];
-	const [command, args] =
-		language === 'python'
-			? [pythonExecutable(), [HARNESS.python, ...harnessArgs]]
-			: [process.execPath, ['--disable-warning=ExperimentalWarning', HARNESS.typescript, ...harnessArgs]];
+	const command = executableFor(descriptor);
+	const args = [...descriptor.args, fileURLToPath(new URL(descriptor.harness, import.meta.url)), ...harnessArgs];
 
 	const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
-	let runtime: Runtime = { name: language === 'python' ? 'CPython' : 'Node.js', version: 'unknown' };
+	let runtime: Runtime = { name: descriptor.runtime, version: 'unknown' };
 	let startedAt: number | null = null;
 	let verdict: VerdictMessage | null = null;
 	let unrunnable: string | null = null;
@@ -127,7 +142,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	const spawnedAt = performance.now();
 	const out = await runProcess(command, args, {
 		cwd: dirname(path),
-		env: runEnv(tmp),
+		env: runEnv(tmp, descriptor),
 		killAfterMs: loadTimeoutMs,
 		onMessage(line, control) {
 			let msg;
@@ -142,6 +157,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 			else if (msg.type === 'started') {
 				startedAt = performance.now();
 				control.killAfter(options.timeoutMs + KILL_GRACE_MS);
+				options.onStarted?.();
 			} else if (!verdict) {
 				verdict = msg;
 				control.stop();
@@ -159,10 +175,11 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 		stderr: out.stderr,
 		truncated: out.truncated,
 		strays: out.strays,
+		potentialDeadlocks: [] as PotentialDeadlock[],
 	};
 	const v = verdict as VerdictMessage | null;
 	if (v) {
-		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, potentialDeadlocks: v.potentialDeadlocks ?? [], killedByRunner: false };
+		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false, potentialDeadlocks: v.potentialDeadlocks ?? [] };
 	}
 	if (unrunnable) throw new UnrunnableError(`${file}: ${unrunnable}`);
 	if (startedAt === null) {
@@ -172,7 +189,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 	const elapsedMs = spawnedAt + out.elapsedMs - startedAt;
 	if (out.killed) {
 		// The harness could not report: the process is stuck where no Python or JS code runs.
-		return { ...base, outcome: 'timeout', detectedBy: 'timeout', elapsedMs: options.timeoutMs + KILL_GRACE_MS, witness: null, error: null, returned: null, potentialDeadlocks: [], killedByRunner: true };
+		return { ...base, outcome: 'timeout', detectedBy: 'timeout', elapsedMs: options.timeoutMs + KILL_GRACE_MS, witness: null, error: null, returned: null, killedByRunner: true };
 	}
 	const message = out.signal ? `killed by ${out.signal}` : `exited with status ${out.exitCode} before main() returned`;
 	return {
@@ -183,7 +200,6 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 		witness: null,
 		error: { type: 'ProcessExit', message, text: out.stderr },
 		returned: null,
-		potentialDeadlocks: [],
 		killedByRunner: false,
 	};
 }
