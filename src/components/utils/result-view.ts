@@ -1,6 +1,6 @@
 import type { Freshness } from '../../verify/results.ts';
 import { formatMs, verdictLine } from '../../verify/report.ts';
-import { formatWitness } from '../../verify/witness.ts';
+import { formatWitness } from '../../verify/words.ts';
 
 /** What a page shows under a program, computed from its last verification record. */
 export interface ResultView {
