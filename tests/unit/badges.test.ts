@@ -4,26 +4,13 @@ import { resultView } from '../../src/components/utils/result-view.ts';
 import { trapBadge } from '../../src/components/utils/trap-badge.ts';
 import type { Freshness, SnippetRecord } from '../../src/verify/results.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
+import { runResult } from '../support/run-result.ts';
 
-const run = (over: Partial<RunResult> = {}): RunResult => ({
-	file: 'snippets/t/failure.py',
-	language: 'python',
-	outcome: 'deadlock',
-	detectedBy: 'cycle',
-	elapsedMs: 6,
-	timeoutMs: 5000,
-	detect: true,
-	runtime: { name: 'CPython', version: '3.11.7' },
-	witness: null,
-	error: null,
-	returned: null,
-	stdout: '',
-	stderr: '',
-	truncated: { stdout: false, stderr: false },
-	killedByRunner: false,
-	strays: 0,
-	...over,
-});
+const run = (over: Partial<RunResult> = {}): RunResult =>
+	runResult({
+		elapsedMs: 6,
+		...over,
+	});
 const record = (file: string, ranAt: string, matches = true): SnippetRecord => ({
 	snippet: `snippets/t/${file}`,
 	trap: 't',

@@ -1,26 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { checkClaim } from '../../src/verify/claim.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
+import { runResult } from '../support/run-result.ts';
 
-const run = (over: Partial<RunResult> & { potentialDeadlocks?: unknown }): RunResult => ({
-	file: 'snippets/t/x.py',
-	language: 'python',
-	outcome: 'completed',
-	detectedBy: null,
-	elapsedMs: 40,
-	timeoutMs: 5000,
-	detect: true,
-	runtime: { name: 'CPython', version: '3.12.3' },
-	witness: null,
-	error: null,
-	returned: { concurrent: 100, invariants: ['every committed state is whole'] },
-	stdout: '',
-	stderr: '',
-	truncated: { stdout: false, stderr: false },
-	killedByRunner: false,
-	strays: 0,
-	...over,
-});
+const run = (over: Partial<RunResult> & { potentialDeadlocks?: unknown }): RunResult =>
+	runResult({
+		file: 'snippets/t/x.py',
+		outcome: 'completed',
+		detectedBy: null,
+		elapsedMs: 40,
+		runtime: { name: 'CPython', version: '3.12.3' },
+		returned: { concurrent: 100, invariants: ['every committed state is whole'] },
+		...over,
+	});
 const proven = run({
 	outcome: 'deadlock',
 	detectedBy: 'cycle',

@@ -8,32 +8,19 @@ import { siteUrls } from '../../src/catalog/urls.ts';
 import { verdictLine } from '../../src/verify/report.ts';
 import type { SnippetRecord } from '../../src/verify/results.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
+import { runResult } from '../support/run-result.ts';
 
-const run = (over: Partial<RunResult> = {}): RunResult => ({
-	file: 'snippets/t/failure.py',
-	language: 'python',
-	outcome: 'deadlock',
-	detectedBy: 'cycle',
-	elapsedMs: 6.4,
-	timeoutMs: 5000,
-	detect: true,
-	runtime: { name: 'CPython', version: '3.11.7' },
-	witness: {
-		reason: 'wait-cycle',
-		cycle: ['task:a', 'lock:1', 'task:a'],
-		tasks: [{ id: 'task:a', kind: 'task', name: 'a', state: 'waiting', chain: [{ function: 'a', file: 'failure.py', line: 6 }] }],
-		resources: [{ id: 'lock:1', kind: 'lock', name: 'Store._lock', type: 'asyncio.Lock', holders: [{ agent: 'task:a', acquiredAt: [{ function: 'a', file: 'failure.py', line: 5 }] }], waiters: ['task:a'] }],
-		edges: [{ relation: 'waits', from: 'task:a', to: 'lock:1', op: 'acquire' }],
-	},
-	error: null,
-	returned: null,
-	stdout: '',
-	stderr: '',
-	truncated: { stdout: false, stderr: false },
-	killedByRunner: false,
-	strays: 0,
-	...over,
-});
+const run = (over: Partial<RunResult> = {}): RunResult =>
+	runResult({
+		witness: {
+			reason: 'wait-cycle',
+			cycle: ['task:a', 'lock:1', 'task:a'],
+			tasks: [{ id: 'task:a', kind: 'task', name: 'a', state: 'waiting', chain: [{ function: 'a', file: 'failure.py', line: 6 }] }],
+			resources: [{ id: 'lock:1', kind: 'lock', name: 'Store._lock', type: 'asyncio.Lock', holders: [{ agent: 'task:a', acquiredAt: [{ function: 'a', file: 'failure.py', line: 5 }] }], waiters: ['task:a'] }],
+			edges: [{ relation: 'waits', from: 'task:a', to: 'lock:1', op: 'acquire' }],
+		},
+		...over,
+	});
 const record = (over: Partial<SnippetRecord> = {}): SnippetRecord => ({
 	snippet: 'snippets/t/failure.py',
 	trap: 't',

@@ -4,26 +4,9 @@ import { parseHarnessMessage } from '../../src/verify/protocol.ts';
 import { verdictLine } from '../../src/verify/report.ts';
 import { agreesWithClaim, freshness, type SnippetRecord } from '../../src/verify/results.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
+import { runResult } from '../support/run-result.ts';
 
-const run = (over: Partial<RunResult>): RunResult => ({
-	file: 'snippets/t/failure.py',
-	language: 'python',
-	outcome: 'deadlock',
-	detectedBy: 'cycle',
-	elapsedMs: 6.4,
-	timeoutMs: 5000,
-	detect: true,
-	runtime: { name: 'CPython', version: '3.11.7' },
-	witness: null,
-	error: null,
-	returned: null,
-	stdout: '',
-	stderr: '',
-	truncated: { stdout: false, stderr: false },
-	killedByRunner: false,
-	strays: 0,
-	...over,
-});
+const run = (over: Partial<RunResult>): RunResult => runResult(over);
 
 const record = (over: Partial<SnippetRecord>): SnippetRecord => ({
 	snippet: 'snippets/t/failure.py',

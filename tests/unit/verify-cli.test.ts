@@ -2,26 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
 import { failureReport, resultLine, trapName } from '../../src/verify/verify-cli.ts';
 import { shardOf, type ProgramVerification } from '../../src/verify/verify-trap.ts';
+import { runResult } from '../support/run-result.ts';
 
-const run = (over: Partial<RunResult>): RunResult => ({
-	file: 'snippets/t/failure.py',
-	language: 'python',
-	outcome: 'deadlock',
-	detectedBy: 'cycle',
-	elapsedMs: 14.2,
-	timeoutMs: 5000,
-	detect: true,
-	runtime: { name: 'CPython', version: '3.12.3' },
-	witness: null,
-	error: null,
-	returned: null,
-	stdout: '',
-	stderr: '',
-	truncated: { stdout: false, stderr: false },
-	killedByRunner: false,
-	strays: 0,
-	...over,
-});
+const run = (over: Partial<RunResult>): RunResult =>
+	runResult({
+		elapsedMs: 14.2,
+		runtime: { name: 'CPython', version: '3.12.3' },
+		...over,
+	});
 const verification = (over: Partial<ProgramVerification>): ProgramVerification => ({
 	trap: 't',
 	file: 'failure.py',
