@@ -111,7 +111,9 @@ describe('every trap page', () => {
 					expect(page.attr(sections[0], 'data-result-state'), where(ref, 'result state')).toBe(expected.state);
 					const shown = page.text(sections[0]).replace(/\s+/g, ' ');
 					expect(shown, where(ref, 'result headline')).toContain(expected.headline.replace(/\s+/g, ' '));
-					if (expected.evidence) expect(page.text(page.one('pre', sections[0])), where(ref, 'witness or error')).toBe(expected.evidence);
+					if (expected.evidence) expect(page.text(page.one('.result-evidence pre', sections[0])), where(ref, 'witness or error')).toBe(expected.evidence);
+					const warning = page.all('.result-warning pre', sections[0]);
+					expect(warning.map((w) => page.text(w)), where(ref, 'lock-order warning')).toEqual(expected.warning ? [expected.warning] : []);
 				});
 			});
 
