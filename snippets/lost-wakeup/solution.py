@@ -1,0 +1,37 @@
+"""Wait on a predicate: a Condition whose waiters check "is there a message?" under its lock.
+
+Run it with `python3 solution.py` next to workload.py. It finishes in well under a second and
+prints what the workload ran and checked.
+"""
+import asyncio
+from collections import deque
+
+from workload import run_mailbox
+
+
+# region mailbox
+class Mailbox:
+    """Messages handed from producers to consumers."""
+
+    def __init__(self) -> None:
+        self._messages: deque[str] = deque()
+        self._changed = asyncio.Condition()
+
+    async def post(self, message: str) -> None:
+        async with self._changed:  # the state changes under the condition's lock...
+            self._messages.append(message)
+            self._changed.notify()
+
+    async def take(self) -> str:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._messages)  # ✓ ...and waiters test the state, not a signal
+            return self._messages.popleft()
+# endregion mailbox
+
+
+async def main() -> dict:
+    return await run_mailbox(Mailbox)
+
+
+if __name__ == "__main__":
+    print(asyncio.run(main()))
