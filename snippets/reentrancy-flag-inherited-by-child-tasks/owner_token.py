@@ -1,44 +1,12 @@
-"""A reentrant asyncio lock done right: the owner is the task, kept on the lock, so child tasks do not inherit it.
+"""An owner-token lock (owned_lock.py): set_many() re-enters it from its own task, one call at a time.
 
-The task that holds the lock may take it again (the depth counts how often); any other task,
-a child of the holder included, waits. set_many() calls set_hash() one at a time from its own
-task, so each nested call re-enters the lock.
-
-Run it with `python3 owner_token.py` next to workload.py. It finishes in well under a second
-and prints what the workload ran and checked.
+Run it with `python3 owner_token.py` next to workload.py and owned_lock.py. It finishes in
+well under a second and prints what the workload ran and checked.
 """
 import asyncio
-from contextlib import asynccontextmanager
 
+from owned_lock import OwnedLock
 from workload import Connection, run_workload
-
-
-# region lock
-class OwnedLock:
-    """An asyncio lock the holding task may take again; every other task waits, its children included."""
-
-    def __init__(self) -> None:
-        self._lock = asyncio.Lock()
-        self._owner: asyncio.Task | None = None
-        self._depth = 0
-
-    @asynccontextmanager
-    async def hold(self):
-        me = asyncio.current_task()
-        if self._owner is me:  # ✓ the owner is a task, stored on the lock: nothing to inherit
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        async with self._lock:
-            self._owner, self._depth = me, 1
-            try:
-                yield
-            finally:
-                self._owner, self._depth = None, 0
-# endregion lock
 
 
 # region store

@@ -4,12 +4,12 @@ set_many() holds the lock and gathers set_hash() children. They are other tasks,
 makes them wait for its owner, set_many(), which waits for them. No child is let in: the
 mistake is now a deadlock the engine proves at once, not a silent overlap.
 
-Run it with `python3 owner_token_gather.py` next to workload.py and owner_token.py. It never
+Run it with `python3 owner_token_gather.py` next to workload.py and owned_lock.py. It never
 finishes and prints nothing. Stop it with Ctrl-C.
 """
 import asyncio
 
-from owner_token import OwnedLock
+from owned_lock import OwnedLock
 from workload import Connection, run_workload
 
 
