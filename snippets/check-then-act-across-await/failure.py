@@ -19,7 +19,8 @@ class Cache:
 
     async def get(self, key: str) -> str:
         if key not in self._values:  # check...
-            self._values[key] = await self._fetch(key)  # ❌ ...act after an await: every caller that checked meanwhile fetches too
+            # ...act after an await: every caller that checked meanwhile fetches too
+            self._values[key] = await self._fetch(key)  # ❌
         return self._values[key]
 # endregion cache
 

@@ -20,7 +20,8 @@ export class Cache {
 
 	async get(key: string): Promise<string> {
 		if (!this.values.has(key)) { // check...
-			this.values.set(key, await this.fetch(key)); // ❌ ...act after an await: every caller that checked meanwhile fetches too
+			// ...act after an await: every caller that checked meanwhile fetches too
+			this.values.set(key, await this.fetch(key)); // ❌
 		}
 		return this.values.get(key)!;
 	}

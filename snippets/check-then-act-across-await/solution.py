@@ -21,10 +21,12 @@ class Cache:
         if key in self._values:
             return self._values[key]
         flight = self._in_flight.get(key)
-        if flight is None:  # ✓ no await between this check and the line that claims the key
+        # No await between this check and the line that claims the key:
+        if flight is None:  # ✓
             flight = asyncio.create_task(self._fetch_once(key), name=f"fetch {key}")
             self._in_flight[key] = flight
-        return await asyncio.shield(flight)  # a cancelled caller does not cancel the others' fetch
+        # shield: a caller that is cancelled does not cancel the others' fetch
+        return await asyncio.shield(flight)
 
     async def _fetch_once(self, key: str) -> str:
         try:

@@ -20,9 +20,11 @@ class Cache:
     async def get(self, key: str) -> str:
         if key in self._values:  # the fast path: no lock once the value is there
             return self._values[key]
-        lock = self._locks.setdefault(key, asyncio.Lock())  # one lock per key: other keys are not held up
+        # One lock per key: other keys are not held up.
+        lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            if key not in self._values:  # ✓ check again: the caller before us may have fetched it
+            # Check again: the caller before us may have fetched it.
+            if key not in self._values:  # ✓
                 self._values[key] = await self._fetch(key)
         return self._values[key]
 # endregion cache

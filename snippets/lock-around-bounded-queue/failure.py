@@ -11,21 +11,24 @@ from workload import Journal, run_workload
 
 # region pipeline
 class Pipeline:
-    """Items handed from producers to consumers through a bounded queue, each step journaled."""
+    """Items passed through a bounded queue, each step journaled."""
 
     def __init__(self, journal: Journal, size: int) -> None:
         self._journal = journal
         self._queue: asyncio.Queue[str | None] = asyncio.Queue(maxsize=size)
-        self._lock = asyncio.Lock()  # one journal record at a time; journal and queue agree
+        # One journal record at a time, and the journal agrees with the queue:
+        self._lock = asyncio.Lock()
 
     async def submit(self, item: str | None) -> None:
         async with self._lock:
             await self._journal.record("submitted", item)
-            await self._queue.put(item)  # ❌ waits for room while holding the lock take() needs
+            # Waits for room while holding the lock take() needs:
+            await self._queue.put(item)  # ❌
 
     async def take(self) -> str | None:
         async with self._lock:
-            item = await self._queue.get()  # ❌ and waits for an item while holding the lock submit() needs
+            # Waits for an item while holding the lock submit() needs:
+            item = await self._queue.get()  # ❌
             await self._journal.record("taken", item)
         return item
 # endregion pipeline

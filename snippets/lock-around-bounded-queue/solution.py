@@ -10,7 +10,7 @@ from workload import Journal, run_workload
 
 # region pipeline
 class Pipeline:
-    """Items handed from producers to consumers through a bounded queue, each step journaled."""
+    """Items passed through a bounded queue, each step journaled."""
 
     def __init__(self, journal: Journal, size: int) -> None:
         self._journal = journal
@@ -20,10 +20,12 @@ class Pipeline:
     async def submit(self, item: str | None) -> None:
         async with self._lock:
             await self._journal.record("submitted", item)
-        await self._queue.put(item)  # ✓ no lock held while waiting for room
+        # No lock held while waiting for room:
+        await self._queue.put(item)  # ✓
 
     async def take(self) -> str | None:
-        item = await self._queue.get()  # ✓ no lock held while waiting for an item
+        # No lock held while waiting for an item:
+        item = await self._queue.get()  # ✓
         async with self._lock:
             await self._journal.record("taken", item)
         return item

@@ -11,7 +11,7 @@ from workload import LocalDb, Remote, Value, run_workload
 
 # region store
 class Store:
-    """A local copy of values kept on a remote service, refreshed on demand and written locally."""
+    """A local copy of remote values: refreshed on demand, written locally."""
 
     def __init__(self, remote: Remote, db: LocalDb) -> None:
         self._remote = remote
@@ -21,7 +21,8 @@ class Store:
 
     async def refresh(self, key: str) -> None:
         async with self._lock:
-            value = await self._remote.fetch(key)  # ❌ the lock is held for a network round trip
+            # The lock is held for a network round trip:
+            value = await self._remote.fetch(key)  # ❌
             await self._save_locked(key, value)
 
     async def set(self, key: str, value: Value) -> None:

@@ -10,7 +10,7 @@ import { Mutex } from 'async-mutex';
 import { type LocalDb, type Remote, runWorkload, type Summary, type Value } from './workload.ts';
 
 // #region store
-/** A local copy of values kept on a remote service, refreshed on demand and written locally. */
+/** A local copy of remote values: refreshed on demand, written locally. */
 export class Store {
 	private readonly remote: Remote;
 	private readonly db: LocalDb;
@@ -24,7 +24,8 @@ export class Store {
 
 	async refresh(key: string): Promise<void> {
 		await this.mutex.runExclusive(async () => {
-			const value = await this.remote.fetch(key); // ❌ the mutex is held for a network round trip
+			// The mutex is held for a network round trip:
+			const value = await this.remote.fetch(key); // ❌
 			await this.saveLocked(key, value);
 		});
 	}

@@ -10,7 +10,7 @@ from workload import LocalDb, Remote, Value, run_workload
 
 # region store
 class Store:
-    """A local copy of values kept on a remote service, refreshed on demand and written locally."""
+    """A local copy of remote values: refreshed on demand, written locally."""
 
     def __init__(self, remote: Remote, db: LocalDb) -> None:
         self._remote = remote
@@ -21,7 +21,8 @@ class Store:
     async def refresh(self, key: str) -> None:
         value = await self._remote.fetch(key)  # fast now: no lock held
         async with self._lock:
-            await self._save_locked(key, value)  # ❌ saved even if a set() landed during the fetch
+            # Saved even if a set() landed during the fetch:
+            await self._save_locked(key, value)  # ❌
 
     async def set(self, key: str, value: Value) -> None:
         async with self._lock:

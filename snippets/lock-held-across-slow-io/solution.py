@@ -10,7 +10,7 @@ from workload import LocalDb, Remote, Value, run_workload
 
 # region store
 class Store:
-    """A local copy of values kept on a remote service, refreshed on demand and written locally."""
+    """A local copy of remote values: refreshed on demand, written locally."""
 
     def __init__(self, remote: Remote, db: LocalDb) -> None:
         self._remote = remote
@@ -20,11 +20,14 @@ class Store:
         self._versions: dict[str, int] = {}
 
     async def refresh(self, key: str) -> None:
+        # 1. Copy what the I/O needs (here, the version) under the lock.
         async with self._lock:
-            seen = self._versions.get(key, 0)  # 1. copy what the I/O needs (here, the version)
-        value = await self._remote.fetch(key)  # 2. the slow I/O, with no lock held
+            seen = self._versions.get(key, 0)
+        # 2. The slow I/O, with no lock held.
+        value = await self._remote.fetch(key)
+        # 3. Write back under the lock, only if nothing was written meanwhile.
         async with self._lock:
-            if self._versions.get(key, 0) != seen:  # 3. ✓ write back only if nothing was written meanwhile
+            if self._versions.get(key, 0) != seen:  # ✓
                 return  # a newer value landed during the fetch: it wins
             await self._save_locked(key, value)
 

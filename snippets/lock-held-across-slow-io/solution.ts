@@ -9,7 +9,7 @@ import { Mutex } from 'async-mutex';
 import { type LocalDb, type Remote, runWorkload, type Summary, type Value } from './workload.ts';
 
 // #region store
-/** A local copy of values kept on a remote service, refreshed on demand and written locally. */
+/** A local copy of remote values: refreshed on demand, written locally. */
 export class Store {
 	private readonly remote: Remote;
 	private readonly db: LocalDb;
@@ -23,10 +23,13 @@ export class Store {
 	}
 
 	async refresh(key: string): Promise<void> {
-		const seen = await this.mutex.runExclusive(() => this.versions.get(key) ?? 0); // 1. copy what the I/O needs
-		const value = await this.remote.fetch(key); // 2. the slow I/O, with no mutex held
+		// 1. Copy what the I/O needs (here, the version) under the mutex.
+		const seen = await this.mutex.runExclusive(() => this.versions.get(key) ?? 0);
+		// 2. The slow I/O, with no mutex held.
+		const value = await this.remote.fetch(key);
+		// 3. Write back under the mutex, only if nothing was written meanwhile.
 		await this.mutex.runExclusive(async () => {
-			if ((this.versions.get(key) ?? 0) !== seen) return; // 3. ✓ a newer value landed during the fetch: it wins
+			if ((this.versions.get(key) ?? 0) !== seen) return; // ✓ a newer value won
 			await this.saveLocked(key, value);
 		});
 	}

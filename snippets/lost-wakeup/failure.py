@@ -25,7 +25,8 @@ class Mailbox:
 
     async def take(self) -> str:
         await self._arrived.wait()
-        self._arrived.clear()  # ❌ erases every post since the wait returned, not just the one we take
+        # Erases every post since the Event was set, not just the one we take:
+        self._arrived.clear()  # ❌
         return self._messages.popleft()
 # endregion mailbox
 

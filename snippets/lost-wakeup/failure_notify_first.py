@@ -34,7 +34,8 @@ class TaskStore:
             event.set()  # nobody waiting yet: the update is not remembered
 
     async def wait_for_update(self, task_id: str) -> None:
-        event = self._update_events[task_id] = asyncio.Event()  # ❌ a fresh Event: an update before this line is lost
+        # A fresh Event: an update that landed before this line is lost.
+        event = self._update_events[task_id] = asyncio.Event()  # ❌
         await event.wait()
 
 

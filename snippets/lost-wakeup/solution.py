@@ -18,13 +18,15 @@ class Mailbox:
         self._changed = asyncio.Condition()
 
     async def post(self, message: str) -> None:
-        async with self._changed:  # the state changes under the condition's lock...
+        # The state changes under the condition's lock...
+        async with self._changed:
             self._messages.append(message)
             self._changed.notify()
 
     async def take(self) -> str:
         async with self._changed:
-            await self._changed.wait_for(lambda: self._messages)  # ✓ ...and waiters test the state, not a signal
+            # ...and waiters test the state, not a signal:
+            await self._changed.wait_for(lambda: self._messages)  # ✓
             return self._messages.popleft()
 # endregion mailbox
 

@@ -26,16 +26,18 @@ class TaskStore:
             self._changed.notify_all()
 
     async def wait_for_change(self, task_id: str, seen: str | None) -> str:
-        """Returns the job's status once it differs from `seen` (at once if it already does)."""
+        """The job's status once it differs from `seen` (at once if it does)."""
         async with self._changed:
-            await self._changed.wait_for(lambda: self._status[task_id] != seen)  # ✓ the state, not a signal
+            # Waits for the state, not a signal:
+            await self._changed.wait_for(lambda: self._status[task_id] != seen)  # ✓
             return self._status[task_id]
 
 
 async def watch(store: TaskStore, task_id: str, report) -> str:
     status = await store.wait_for_change(task_id, None)
     while status != "completed":
-        await report(status)  # an update that lands now is not lost: the next wait sees the status
+        # An update that lands now is not lost: the next wait sees it.
+        await report(status)
         status = await store.wait_for_change(task_id, status)
     return status
 # endregion store

@@ -45,8 +45,9 @@ class Store:
             await self._conn.commit()
 
     async def set_many(self, items: list[tuple[str, str]]) -> None:
-        async with self._locked():  # no other writer between our writes...
-            await asyncio.gather(*(self.set_hash(path, hash) for path, hash in items))  # ...and all of ours at once
+        # No other writer between our writes, and all of ours at once:
+        async with self._locked():
+            await asyncio.gather(*(self.set_hash(p, h) for p, h in items))
 # endregion store
 
 

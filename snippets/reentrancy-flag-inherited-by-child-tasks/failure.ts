@@ -41,8 +41,9 @@ export class Store {
 	}
 
 	async setMany(items: Array<[string, string]>): Promise<void> {
-		await this.locked(async () => { // no other writer between our writes...
-			await Promise.all(items.map(([path, hash]) => this.setHash(path, hash))); // ...and all of ours at once
+		// No other writer between our writes, and all of ours at once:
+		await this.locked(async () => {
+			await Promise.all(items.map(([p, h]) => this.setHash(p, h)));
 		});
 	}
 }

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 # region lock
 class OwnedLock:
-    """An asyncio lock the holding task may take again; every other task waits, its children included."""
+    """A lock its holding task may take again; other tasks wait, its children too."""
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
@@ -19,7 +19,8 @@ class OwnedLock:
     @asynccontextmanager
     async def hold(self):
         me = asyncio.current_task()
-        if self._owner is me:  # ✓ the owner is a task, stored on the lock: nothing to inherit
+        # The owner is a task, stored on the lock: nothing to inherit.
+        if self._owner is me:  # ✓
             self._depth += 1
             try:
                 yield

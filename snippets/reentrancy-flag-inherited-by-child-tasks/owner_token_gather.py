@@ -29,7 +29,8 @@ class Store:
 
     async def set_many(self, items: list[tuple[str, str]]) -> None:
         async with self._lock.hold():
-            await asyncio.gather(*(self.set_hash(path, hash) for path, hash in items))  # ❌ children wait for their parent
+            # The children wait for the lock, held by their parent:
+            await asyncio.gather(*(self.set_hash(p, h) for p, h in items))  # ❌
 # endregion store
 
 

@@ -28,7 +28,8 @@ class Store:
         async with self._lock:
             await self._conn.begin()
             for path, hash in items:
-                await self._set_hash_locked(path, hash)  # ✓ one task, one write at a time
+                # One task, one write at a time:
+                await self._set_hash_locked(path, hash)  # ✓
             await self._conn.commit()
 
     async def _set_hash_locked(self, path: str, hash: str) -> None:
