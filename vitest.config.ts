@@ -5,6 +5,8 @@ export default defineConfig({
 		projects: [
 			{ test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
 			{ test: { name: 'content', include: ['tests/content/**/*.test.ts'] } },
+			// npm run new / npm run import: scaffolds and imports checked by the catalog and the engine.
+			{ test: { name: 'authoring', include: ['tests/authoring/**/*.test.ts'], testTimeout: 60_000 } },
 			{
 				// The verification engine on fixtures: verdicts, witnesses, timeouts, process cleanup, CLI.
 				test: { name: 'engine', include: ['tests/verify/**/*.test.ts'], testTimeout: 60_000 },

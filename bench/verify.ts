@@ -1,22 +1,30 @@
 // bench/verify: how fast the detectors prove what the timeout alone would only suspect.
 //
-//   npm run bench -- [--runs <n>]
+//   npm run bench -- [--runs <n>] [--copies <n>]
 //
-// Prints, per failure program and in total, the time to verdict with detection on and off, and
-// the wall time of verifying the whole snippet suite both ways, with ratios against the
-// timeout-only baseline measured in the same invocation.
+// Prints, per failure program and in total, the time to verdict with detection on and off; the
+// wall time of verifying the whole snippet suite (as `npm run verify -- --force` does) against the
+// sum of its timeouts; and with --copies, the wall time and per-trap cost of a catalog grown to
+// n copies of every trap, verified at once.
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../src/catalog/load-catalog.ts';
 import { formatMs } from '../src/verify/report.ts';
 import { runSnippet, type RunResult } from '../src/verify/run-snippet.ts';
+import { RunScheduler } from '../src/verify/run-scheduler.ts';
+import { isFailureVerdict } from '../src/verify/verdict.ts';
+import { verifyTraps } from '../src/verify/verify-trap.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, copies: { type: 'string', default: '0' } } });
 const runs = Number(values.runs);
+const copies = Number(values.copies);
 
-const programs = loadCatalog(ROOT).pages.flatMap((page) =>
+const catalog = loadCatalog(ROOT);
+const programs = catalog.pages.flatMap((page) =>
 	(page.data?.snippets ?? [])
 		.filter((s) => s.role === 'program')
 		.map((s) => ({ id: `${page.id}/${s.file}`, path: join(ROOT, 'snippets', page.id, s.file), expect: s.expect!, timeoutMs: s.timeoutMs })),
@@ -61,12 +69,36 @@ for (const p of failures) {
 console.log(`  ${pad('total', 52)} ${lpad(formatMs(totalOn), 14)} ${lpad('', 8)} ${lpad('', 22)} ${lpad(formatMs(totalOff), 14)} ${lpad(`${Math.round(totalOff / totalOn)}×`, 8)}`);
 console.log(`  median time to a deadlock verdict over all failure programs: ${formatMs(median(medians))} (target: ≤ 50 ms)\n`);
 
-console.log('Whole snippet suite, every program at once as `npm run verify` runs them (wall time, spawn to last verdict):');
-const suite = async (detect: boolean) =>
-	timed(() => Promise.all(programs.map((p) => runSnippet(p.path, { timeoutMs: p.timeoutMs, detect }))));
-const withDetection = await suite(true);
-const timeoutOnly = await suite(false);
-const okOn = withDetection.value.every((r, i) => r.outcome === programs[i].expect);
-console.log(`  with detection:    ${lpad(formatMs(withDetection.wallMs), 9)}  (${okOn ? 'every verdict as declared' : 'SOME VERDICTS DIFFER FROM THE DECLARATIONS'})`);
-console.log(`  timeout only:      ${lpad(formatMs(timeoutOnly.wallMs), 9)}  (baseline: failure programs run into their timeouts)`);
-console.log(`  ratio:             ${lpad(`${(timeoutOnly.wallMs / withDetection.wallMs).toFixed(1)}×`, 9)}  (target: ≥ 20×)`);
+console.log('Whole snippet suite as `npm run verify -- --force` runs it (bounded pools, records not written):');
+const traps = catalog.pages.filter((p) => p.data).map((p) => ({ name: p.id, snippets: p.data!.snippets }));
+const sumOfTimeouts = traps.flatMap((t) => t.snippets).filter((s) => s.role === 'program' && isFailureVerdict(s.expect!)).reduce((n, s) => n + s.timeoutMs, 0);
+const suite = await timed(() => verifyTraps(ROOT, traps, { force: true, write: false, scheduler: new RunScheduler() }));
+const allOk = suite.value.every((v) => v.status === 'ok');
+console.log(`  wall time:          ${lpad(formatMs(suite.wallMs), 9)}  (${allOk ? 'every program as declared' : 'SOME PROGRAMS DISAGREE WITH THEIR PAGES'}; ${suite.value.filter((v) => v.rerunAlone).length} re-run alone after a timeout under load)`);
+console.log(`  sum of timeouts:    ${lpad(formatMs(sumOfTimeouts), 9)}  (the detection-off runs of the failure programs, one after another)`);
+console.log(`  ratio:              ${lpad(`${(sumOfTimeouts / suite.wallMs).toFixed(1)}×`, 9)}  (${availableParallelism()} cores)\n`);
+
+if (copies > 0) {
+	// The catalog grown to `copies` times its size: copies of every trap's snippets under other names.
+	mkdirSync(join(ROOT, '.verify/copies'), { recursive: true });
+	const root = mkdtempSync(join(ROOT, '.verify/copies/bench-'));
+	try {
+		const grown = Array.from({ length: copies }, (_, i) =>
+			traps.map((t) => {
+				const name = `${t.name}-copy-${i + 1}`;
+				cpSync(join(ROOT, 'snippets', t.name), join(root, 'snippets', name), { recursive: true });
+				return { name, snippets: t.snippets };
+			}),
+		).flat();
+		const programs = grown.reduce((n, t) => n + t.snippets.filter((s) => s.role === 'program').length, 0);
+		const run = await timed(() => verifyTraps(root, grown, { force: true, write: false, scheduler: new RunScheduler() }));
+		const failed = run.value.filter((v) => v.status !== 'ok');
+		const perTrap = run.wallMs / grown.length;
+		console.log(`Catalog grown to ${grown.length} traps (${programs} programs), verified at once:`);
+		console.log(`  wall time:          ${lpad(formatMs(run.wallMs), 9)}  (${failed.length ? `${failed.length} DISAGREE: ${failed.map((v) => `${v.trap}/${v.file}: ${v.problems[0]}`).slice(0, 3).join(' | ')}` : 'every program as declared'}; ${run.value.filter((v) => v.rerunAlone).length} re-run alone)`);
+		console.log(`  per trap:           ${lpad(formatMs(perTrap), 9)}`);
+		console.log(`  traps verified in 10 minutes at this rate: ${Math.floor(600_000 / perTrap)}`);
+	} finally {
+		rmSync(root, { recursive: true, force: true });
+	}
+}

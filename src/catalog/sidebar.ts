@@ -21,6 +21,7 @@ export function catalogSidebar(traps: ReadonlyArray<{ id: string; data: TrapFron
 	return [
 		{ label: 'All traps', link: '/' },
 		{ label: 'How pages are verified', link: '/verification/' },
+		{ label: 'Add a trap', link: '/guides/add-a-trap/' },
 		...[...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, items]) => ({ label, items })),
 	];
 }

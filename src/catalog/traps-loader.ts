@@ -3,7 +3,7 @@ import { glob } from 'astro/loaders';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import { CatalogError, parseTrapPage, validateFrontmatter } from './check-trap.ts';
+import { CatalogError, parseTrapPage, validateFrontmatter, type CatalogProblem } from './check-trap.ts';
 import { loadCatalog, TRAPS_DIR } from './load-catalog.ts';
 
 /**
@@ -18,7 +18,7 @@ export function trapsLoader(): Loader {
 		load: async (context) => {
 			const root = fileURLToPath(context.config.root);
 			const { problems } = loadCatalog(root);
-			if (problems.length) throw new CatalogError(problems);
+			if (problems.length) throw contentError(problems);
 			await inner.load({
 				...context,
 				// On a file change in dev, re-check that page's frontmatter with line numbers.
@@ -27,11 +27,22 @@ export function trapsLoader(): Loader {
 						const file = relative(root, props.filePath);
 						const page = parseTrapPage(file, readFileSync(props.filePath, 'utf8'));
 						const located = page.problems.length ? page.problems : validateFrontmatter(props.data, page);
-						if (located.length) throw new CatalogError(located);
+						if (located.length) throw contentError(located);
 					}
 					return context.parseData(props);
 				},
 			});
 		},
 	};
+}
+
+/**
+ * The error a content mistake fails the build with: its `file:line: field: reason` lines and
+ * nothing else. Without a stack, Astro prints the message alone, not a location and stack trace
+ * inside this loader, which say nothing to an author.
+ */
+function contentError(problems: CatalogProblem[]): CatalogError {
+	const error = new CatalogError(problems);
+	error.stack = '';
+	return error;
 }

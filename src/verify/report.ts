@@ -1,5 +1,6 @@
 import type { RunResult } from './run-snippet.ts';
 import { formatWitness } from './witness.ts';
+import { formatPotentialDeadlocks } from './words.ts';
 
 /** "4 ms", "1.2 s": durations as a reader scans them. */
 export function formatMs(ms: number): string {
@@ -32,6 +33,8 @@ export function verdictLine(r: RunResult): string {
 export function formatReport(r: RunResult): string {
 	const parts = [`${r.file}: ${verdictLine(r)}`];
 	if (r.witness) parts.push(formatWitness(r.witness));
+	const warning = formatPotentialDeadlocks((r as { potentialDeadlocks?: Parameters<typeof formatPotentialDeadlocks>[0] }).potentialDeadlocks);
+	if (warning) parts.push(warning);
 	if (r.killedByRunner) parts.push('The harness could not report in time (stuck outside Python/JavaScript code?); the process group was killed.');
 	if (r.error?.text) parts.push(r.error.text.trimEnd());
 	if (r.outcome === 'completed' && r.returned !== null && r.returned !== undefined) {

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readSnippet } from '../catalog/load-catalog.ts';
 import type { RunResult } from './run-snippet.ts';
 import { isFailureVerdict, type Verdict } from './verdict.ts';
+import { keyOf, verificationInputs, type KeyInputs } from './verification-key.ts';
 
 /** Where the suite writes one record per verified program, relative to the project root. */
 export const RESULTS_DIR = '.verify/results';
@@ -16,8 +15,14 @@ export interface SnippetRecord {
 	file: string;
 	/** The verdict the page claims. */
 	expect: Verdict;
-	/** {@link sourceHash} of the files the run executed; a page compares it with the files it shows. */
+	/**
+	 * The verification key (`verification-key.ts`) of what the run executed: the program, the local
+	 * modules it imports, its declaration, the harness and the runtime. A page shows the record as
+	 * current, and `verifyTrap` reuses it, only while {@link currentSourceHash} gives the same key.
+	 */
 	sourceHash: string;
+	/** The parts of the key, so that a re-run can say what changed. Absent in records of older engines. */
+	inputs?: KeyInputs;
 	/** ISO time the run finished. */
 	ranAt: string;
 	/** The run with the detectors on. */
@@ -26,18 +31,8 @@ export interface SnippetRecord {
 	contract: RunResult | null;
 	/** True when the runs agree with the page's claim. */
 	matches: boolean;
-}
-
-/**
- * A hash of a program together with the modules it may import, so that a change to any of
- * them makes an earlier result stale. Order of `modules` does not matter.
- */
-export function sourceHash(program: { file: string; text: string }, modules: Array<{ file: string; text: string }>): string {
-	const h = createHash('sha256');
-	for (const part of [program, ...[...modules].sort((a, b) => a.file.localeCompare(b.file))]) {
-		h.update(`${part.file}\0${part.text}\0`);
-	}
-	return h.digest('hex').slice(0, 32);
+	/** Why they do not (empty when they do). Absent in records of older engines. */
+	problems?: string[];
 }
 
 /** Whether a run's observations agree with the verdict the page claims. */
@@ -82,13 +77,17 @@ export function freshness(record: SnippetRecord | null, currentHash: string): Fr
 	return record.sourceHash === currentHash ? { state: 'current', record } : { state: 'stale', record };
 }
 
-/** The hash of program `file` of trap `trap` as it is on disk now, with the trap's modules. */
+/**
+ * The verification key of program `file` of trap `trap` as it is on disk now (its declaration
+ * among `declarations`): the one key function the cache and the page's freshness check share.
+ * Throws, naming the file, when the program is missing.
+ */
 export function currentSourceHash(
 	root: string,
 	trap: string,
-	declarations: ReadonlyArray<{ file: string; role: string }>,
+	declarations: ReadonlyArray<{ file: string }>,
 	file: string,
 ): string {
-	const read = (f: string) => ({ file: f, text: readSnippet(root, trap, f) });
-	return sourceHash(read(file), declarations.filter((d) => d.role === 'module').map((d) => read(d.file)));
+	const declaration = declarations.find((d) => d.file === file) ?? { file };
+	return keyOf(verificationInputs(root, trap, declaration as { file: string } & Record<string, unknown>));
 }

@@ -5,6 +5,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { languageOf, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
+import { projectRootOf, publishable } from './paths.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
 import type { Witness } from './witness.ts';
@@ -18,6 +19,10 @@ export interface RunOptions {
 	detect: boolean;
 	/** How long loading the file (imports, before main()) may take. Default 15 s. */
 	loadTimeoutMs?: number;
+	/** Called once when main() starts (the harness is loaded): a scheduler frees the CPU the start needed. */
+	onStarted?: () => void;
+	/** The project whose paths the result shows relative to itself; default: the folder above the file's `snippets/`. */
+	projectRoot?: string;
 }
 
 /** Everything one run of a snippet observed. Printed by `npm run check -- --json`. */
@@ -101,6 +106,15 @@ export const KILL_GRACE_MS = 1000;
  */
 export async function runSnippet(file: string, options: RunOptions): Promise<RunResult> {
 	const path = resolve(file);
+	const roots = [options.projectRoot ?? projectRootOf(path), ENGINE_ROOT].filter((r): r is string => !!r);
+	// Nothing a run publishes names the machine: project files relative, libraries by module.
+	return publishable(await runResolved(file, path, options), { roots });
+}
+
+/** The project the engine itself belongs to (its harness and node_modules). */
+const ENGINE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+async function runResolved(file: string, path: string, options: RunOptions): Promise<RunResult> {
 	const language = languageOf(path);
 	if (!language) {
 		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a .py or .ts file that defines main().`);
@@ -140,6 +154,7 @@ export async function runSnippet(file: string, options: RunOptions): Promise<Run
 			else if (msg.type === 'started') {
 				startedAt = performance.now();
 				control.killAfter(options.timeoutMs + KILL_GRACE_MS);
+				options.onStarted?.();
 			} else if (!verdict) {
 				verdict = msg;
 				control.stop();

@@ -1,3 +1,11 @@
+import type { Witness as FactsWitness } from './facts.ts';
+import { formatWitness as formatFacts, summarize } from './words.ts';
+
+/** The one-line summary of a witness of either protocol version. */
+export function witnessSummary(w: Witness | FactsWitness): string {
+	return 'reason' in w ? summarize(w) : w.summary;
+}
+
 /**
  * The witness: what a reader needs to see why a run is stuck. Harnesses (Python, Node) emit it
  * as JSON; {@link formatWitness} turns it into the report the CLI prints and pages show.
@@ -73,7 +81,8 @@ function describeTask(t: WitnessTask): string {
  * Formats a witness as a report in the manner of jstack's "Found one Java-level deadlock": each
  * blocked task with its whole chain, the lock it waits for, and the holder with where it took it.
  */
-export function formatWitness(w: Witness, maxTasks = 3): string {
+export function formatWitness(w: Witness | FactsWitness, maxTasks = 3): string {
+	if ('reason' in w) return formatFacts(w, maxTasks);
 	const tasks = new Map(w.tasks.map((t) => [t.id, t]));
 	const locks = new Map(w.locks.map((l) => [l.id, l]));
 	const out: string[] = [w.summary, ''];

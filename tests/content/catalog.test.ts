@@ -27,9 +27,11 @@ describe('the catalog', () => {
 
 	it('has every file under snippets/ declared, and so shown, by its trap page', () => {
 		const declared = new Set(catalog.pages.flatMap((p) => (p.data?.snippets ?? []).map((s) => `snippets/${p.id}/${s.file}`)));
+		// A page whose frontmatter is invalid declares nothing we can read; its problem is reported above, once.
+		const unreadable = new Set(catalog.pages.filter((p) => !p.data).map((p) => `snippets/${p.id}/`));
 		const orphans = filesUnder(join(ROOT, 'snippets'))
 			.map((f) => relative(ROOT, f))
-			.filter((f) => !declared.has(f));
+			.filter((f) => !declared.has(f) && ![...unreadable].some((dir) => f.startsWith(dir)));
 		expect(orphans).toEqual([]);
 	});
 

@@ -5,9 +5,20 @@ import { promisify } from 'node:util';
 import { buildEnv } from '../support/build-env.ts';
 import { beforeAll, inject } from 'vitest';
 import { ROOT } from '../support/paths.ts';
+import { loadCatalog } from '../../src/catalog/load-catalog.ts';
 
 /** Builds the site into this run's folder with Astro's own CLI, once: site test files run one after another. */
 beforeAll(async () => {
+	// A content mistake is reported once, by the content tests, as file:line: field: reason. The site
+	// tests (and the builds of project copies some of them make) would only repeat it.
+	const problems = loadCatalog(ROOT).problems.length;
+	if (problems) {
+		const error = new Error(
+			`site not built: the catalog has ${problems} content problem${problems === 1 ? '' : 's'}, listed by the content tests (npx vitest run --project content).`,
+		);
+		error.stack = error.message;
+		throw error;
+	}
 	const outDir = inject('siteDir');
 	if (existsSync(join(outDir, 'index.html'))) return;
 	try {

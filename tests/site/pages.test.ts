@@ -17,6 +17,9 @@ describe('every trap page', () => {
 	for (const trap of catalog.pages) {
 		describe(trap.id, () => {
 			const { references } = findSnippetReferences(trap.split.body, trap.split.bodyStartLine);
+			/** Where a failed check points an author: the page, the line and the snippet reference. */
+			const where = (ref: (typeof references)[number], what: string) =>
+				`${trap.file}:${ref.line}: <Snippet file="${ref.file}"${ref.region ? ` region="${ref.region}"` : ''}>: ${what}`;
 			let page: Page;
 			let figures: ReturnType<Page['all']>;
 			beforeAll(() => {
@@ -30,27 +33,28 @@ describe('every trap page', () => {
 			});
 
 			it('shows each referenced snippet verbatim, in order, titled with its file name', () => {
-				expect(figures.length).toBe(references.length);
+				expect(figures.length, `${trap.file}: one <figure class="snippet"> per <Snippet>`).toBe(references.length);
 				references.forEach((ref, i) => {
 					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
 					const expected = extractRegion(source, ref.file, ref.region).map((l) => l.text).join('\n');
 					const figure = figures[i];
-					expect(page.attr(figure, 'data-snippet')).toBe(`snippets/${trap.id}/${ref.file}`);
-					expect(page.text(page.one('.snippet-title', figure))).toBe(ref.title ?? ref.file.split('/').pop());
+					expect(page.attr(figure, 'data-snippet'), where(ref, 'the figure shows another file')).toBe(`snippets/${trap.id}/${ref.file}`);
+					expect(page.text(page.one('.snippet-title', figure)), where(ref, 'title')).toBe(ref.title ?? ref.file.split('/').pop());
 					const shown = page.all('pre.astro-code', figure)[0];
-					expect(page.all('.line', shown).map((l) => page.text(l)).join('\n')).toBe(expected);
+					expect(page.all('.line', shown).map((l) => page.text(l)).join('\n'), where(ref, 'shown code differs from the file')).toBe(expected);
 				});
 			});
 
-			it('numbers lines as in the file and marks the bad and good lines', () => {
+			it('numbers lines as in the file and marks the bad and good lines, listed in any order', () => {
 				references.forEach((ref, i) => {
 					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
 					const lines = extractRegion(source, ref.file, ref.region);
 					const shown = page.all('.line', page.all('pre.astro-code', figures[i])[0]);
-					expect(shown.map((l) => Number(page.attr(l, 'data-line')))).toEqual(lines.map((l) => l.number));
+					expect(shown.map((l) => Number(page.attr(l, 'data-line'))), where(ref, 'line numbers')).toEqual(lines.map((l) => l.number));
 					const marked = (kind: string) => shown.filter((l) => page.attr(l, 'data-mark') === kind).map((l) => Number(page.attr(l, 'data-line')));
-					expect(marked('bad')).toEqual(findMarkedLines(lines, ref.bad, ref.file));
-					expect(marked('good')).toEqual(findMarkedLines(lines, ref.good, ref.file));
+					const byNumber = (needles: string[]) => [...new Set(findMarkedLines(lines, needles, ref.file))].sort((a, b) => a - b);
+					expect(marked('bad'), where(ref, `lines marked bad for ${JSON.stringify(ref.bad)}`)).toEqual(byNumber(ref.bad));
+					expect(marked('good'), where(ref, `lines marked good for ${JSON.stringify(ref.good)}`)).toEqual(byNumber(ref.good));
 				});
 			});
 
@@ -58,13 +62,13 @@ describe('every trap page', () => {
 				references.forEach((ref, i) => {
 					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
 					const whole = page.all('details.snippet-whole', figures[i]);
-					expect(whole.length).toBe(ref.region ? 1 : 0);
+					expect(whole.length, where(ref, 'whole-file view')).toBe(ref.region ? 1 : 0);
 					if (ref.region) {
 						const code = page.all('.line', page.one('pre', whole[0])).map((l) => page.text(l)).join('\n');
-						expect(code).toBe(extractRegion(source, ref.file).map((l) => l.text).join('\n'));
+						expect(code, where(ref, 'whole file differs from the file')).toBe(extractRegion(source, ref.file).map((l) => l.text).join('\n'));
 					}
 					const href = page.attr(page.one('.snippet-actions a', figures[i]), 'href')!;
-					expect(readFileSync(join(site, href), 'utf8')).toBe(source);
+					expect(readFileSync(join(site, href), 'utf8'), where(ref, `download ${href}`)).toBe(source);
 				});
 			});
 
@@ -73,17 +77,17 @@ describe('every trap page', () => {
 					const decl = trap.data!.snippets.find((d) => d.file === ref.file)!;
 					const sections = page.all('section.snippet-result', figures[i]);
 					if (decl.role === 'module') {
-						expect(sections.length).toBe(0);
+						expect(sections.length, where(ref, 'a module shows no result')).toBe(0);
 						return;
 					}
 					const expected = resultView(
 						freshness(readRecord(ROOT, trap.id, ref.file), currentSourceHash(ROOT, trap.id, trap.data!.snippets, ref.file)),
 					);
-					expect(sections.length).toBe(1);
-					expect(page.attr(sections[0], 'data-result-state')).toBe(expected.state);
+					expect(sections.length, where(ref, 'one result under a program')).toBe(1);
+					expect(page.attr(sections[0], 'data-result-state'), where(ref, 'result state')).toBe(expected.state);
 					const shown = page.text(sections[0]).replace(/\s+/g, ' ');
-					expect(shown).toContain(expected.headline.replace(/\s+/g, ' '));
-					if (expected.evidence) expect(page.text(page.one('pre', sections[0]))).toBe(expected.evidence);
+					expect(shown, where(ref, 'result headline')).toContain(expected.headline.replace(/\s+/g, ' '));
+					if (expected.evidence) expect(page.text(page.one('pre', sections[0])), where(ref, 'witness or error')).toBe(expected.evidence);
 				});
 			});
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeSummary, formatRanAt, resultView } from '../../src/components/utils/result-view.ts';
 import { parseHarnessMessage } from '../../src/verify/protocol.ts';
 import { verdictLine } from '../../src/verify/report.ts';
-import { agreesWithClaim, freshness, sourceHash, type SnippetRecord } from '../../src/verify/results.ts';
+import { agreesWithClaim, freshness, type SnippetRecord } from '../../src/verify/results.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
 
 const run = (over: Partial<RunResult>): RunResult => ({
@@ -36,17 +36,6 @@ const record = (over: Partial<SnippetRecord>): SnippetRecord => ({
 	contract: run({ outcome: 'timeout', detectedBy: 'timeout', detect: false, elapsedMs: 5001 }),
 	matches: true,
 	...over,
-});
-
-describe('sourceHash', () => {
-	it('changes when the program or any module changes, not with module order', () => {
-		const p = { file: 'a.py', text: 'x' };
-		const m1 = { file: 'm1.py', text: '1' };
-		const m2 = { file: 'm2.py', text: '2' };
-		expect(sourceHash(p, [m1, m2])).toBe(sourceHash(p, [m2, m1]));
-		expect(sourceHash(p, [m1, m2])).not.toBe(sourceHash({ ...p, text: 'y' }, [m1, m2]));
-		expect(sourceHash(p, [m1, m2])).not.toBe(sourceHash(p, [m1, { ...m2, text: '3' }]));
-	});
 });
 
 describe('agreesWithClaim', () => {
