@@ -1,4 +1,5 @@
 import { DETECTORS, VERDICTS, type DetectedBy, type Verdict } from './verdict.ts';
+import type { PotentialDeadlock } from './facts.ts';
 import type { Witness } from './witness.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface VerdictMessage {
 	error: RunError | null;
 	/** For `completed`: what main() returned, as JSON (a workload summary), or its repr when not JSON-able. */
 	returned?: unknown;
+	/** Lock-order inversions seen during the run, whatever the verdict (`[]` when none; a missing field means `[]`). */
+	potentialDeadlocks: PotentialDeadlock[];
 }
 
 /** The language runtime a snippet ran on. */

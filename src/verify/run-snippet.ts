@@ -5,6 +5,7 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { languageOf, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
+import type { PotentialDeadlock } from './facts.ts';
 import { projectRootOf, publishable } from './paths.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
@@ -40,6 +41,8 @@ export interface RunResult {
 	error: RunError | null;
 	/** What main() returned (for solutions: the workload summary). */
 	returned: unknown;
+	/** Lock-order inversions the run showed, whatever its verdict (`[]` when none). */
+	potentialDeadlocks: PotentialDeadlock[];
 	stdout: string;
 	stderr: string;
 	truncated: { stdout: boolean; stderr: boolean };
@@ -172,10 +175,11 @@ async function runResolved(file: string, path: string, options: RunOptions): Pro
 		stderr: out.stderr,
 		truncated: out.truncated,
 		strays: out.strays,
+		potentialDeadlocks: [] as PotentialDeadlock[],
 	};
 	const v = verdict as VerdictMessage | null;
 	if (v) {
-		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false };
+		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false, potentialDeadlocks: v.potentialDeadlocks ?? [] };
 	}
 	if (unrunnable) throw new UnrunnableError(`${file}: ${unrunnable}`);
 	if (startedAt === null) {

@@ -1,5 +1,5 @@
 /** Turning a V8 stack into the await chain a reader sees: their code only, outermost first. */
-import type { Frame } from '../witness.ts';
+import type { Frame } from '../facts.ts';
 import { sectionOfFrame } from './sections.ts';
 import { displayPath, framePath } from './source-files.ts';
 import type { RawFrame } from './stack.ts';

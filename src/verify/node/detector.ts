@@ -1,21 +1,49 @@
 /**
- * The cycle detector: probes each request that has to wait and was made inside a running
+ * The cycle detector (Mutex and Semaphore alike): probes each request that has to wait and was made inside a running
  * runExclusive section, right after the code that made it had the chance to await it, then again
  * with backoff (an await can come later), and looks for a cycle in the wait-for graph after every
  * round. Its timers are unref'd: they never keep the process alive, so they cannot hide
  * quiescence.
  */
 import { isWithin } from './contexts.ts';
-import type { LockRegistry, LockRequest } from './lock-registry.ts';
+import { holderAwaits, type FrameFilter } from './holder-frames.ts';
+import type { Holding, LockRegistry, LockRequest } from './lock-registry.ts';
+import type { RawFrame } from './stack.ts';
 import { probe } from './probes.ts';
 import { unrefOwn } from './unref-tracker.ts';
 import { findCycle, type CycleStep, type LockNode, type SectionNode } from './wait-graph.ts';
 
-/** A proven cycle, with the request each section in it is awaiting. */
+/**
+ * A proven cycle, with the request each agent in it is awaiting. An agent is a runExclusive
+ * section (its id) or the activation holding an acquire() holding (minus the holding's id).
+ */
 export interface CycleProof {
 	steps: CycleStep[];
-	/** For each section in the cycle, the pending request its runner awaits. */
+	/** For each agent in the cycle, the pending request it awaits. */
 	requests: Map<number, LockRequest>;
+}
+
+/** How the detector recognises acquire() holders in await chains (see holder-frames.ts). */
+export interface HolderMatching {
+	keep: FrameFilter;
+	isMain: (frame: RawFrame) => boolean;
+	/** A timer started by the holder's flow since its grant is pending (it may hold the release function). */
+	leasePending: (holding: Holding) => boolean;
+}
+
+/** For each acquire() holding, the pending request its holder's activation is proven to await (innermost match first). */
+export function awaitedByHolders(registry: LockRegistry, matching: HolderMatching | null): Map<Holding, LockRequest> {
+	const byHolding = new Map<Holding, LockRequest>();
+	if (!matching) return byHolding;
+	const holdings = registry.acquireHoldings().filter((h) => h.grantedChain && !matching.leasePending(h));
+	if (!holdings.length) return byHolding;
+	for (const lock of registry.activeLocks()) {
+		for (const request of lock.requests) {
+			if (!request.pending || !request.probed) continue;
+			for (const h of holdings) if (!byHolding.has(h) && holderAwaits(h, request, matching.keep, matching.isMain)) byHolding.set(h, request);
+		}
+	}
+	return byHolding;
 }
 
 export interface Detector {
@@ -23,6 +51,13 @@ export interface Detector {
 	probeAll(): Promise<void>;
 	/** The cycle in the wait-for graph right now, from the latest probes; null without one. */
 	findProof(): CycleProof | null;
+	/**
+	 * True when main() itself awaits an agent of `proof` through links that only the stuck agents
+	 * could end (plain awaits, `Promise.allSettled`): then main() can never finish. A knot of
+	 * fire-and-forget work, or one main() reaches through `Promise.all`/`race`, proves nothing
+	 * about main() by itself (quiescence still can).
+	 */
+	mainAwaits(proof: CycleProof): boolean;
 	/** Stops probing (after a verdict). */
 	stop(): void;
 }
@@ -43,7 +78,7 @@ const BACKOFF_MS = [5, 20, 80, 250, 500, 1000];
 const MAX_PROBES_PER_ROUND = 500;
 
 /** Starts probing the registry's waiting requests; `onProof` gets the first cycle found. */
-export function startDetector(registry: LockRegistry, onProof: (proof: CycleProof) => void): Detector {
+export function startDetector(registry: LockRegistry, onProof: (proof: CycleProof) => void, matching: HolderMatching | null = null): Detector {
 	let stopped = false;
 	let fresh = new Set<LockRequest>();
 	let immediate: NodeJS.Immediate | null = null;
@@ -51,24 +86,36 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 	let backoffStep = 0;
 
 	const waiting = () => registry.activeLocks().flatMap((l) => [...l.requests].filter((r) => r.pending && r.blocked));
-	// Only a request made inside a running section can close a cycle right away (the section
-	// awaiting it); others are probed at quiescence and timeout, which keeps busy programs fast.
+	// Only a request made inside a running section, or in the context of an acquire() holder, can
+	// close a cycle right away (the section or holder awaiting it); others are probed at
+	// quiescence and timeout, which keeps busy programs fast.
 	const sectionOf = (request: LockRequest) => [...registry.sections.values()].find((s) => isWithin(request.context, s.context));
+	const holderOf = (request: LockRequest) =>
+		matching ? registry.acquireHoldings().find((h) => h.grantedChain && isWithin(request.context, h.context) && request.id > h.grantedAfterRequest!) : undefined;
+	const candidate = (request: LockRequest) => sectionOf(request) !== undefined || holderOf(request) !== undefined;
+	let matched = new Set<LockRequest>();
 	const unresolved = () => waiting().filter((r) => {
 		const section = sectionOf(r);
-		return section !== undefined && !r.awaitedBy.includes(section.id);
+		if (section !== undefined && !r.awaitedBy.includes(section.id)) return true;
+		return section === undefined && holderOf(r) !== undefined && !matched.has(r);
 	});
 
 	const findProof = (): CycleProof | null => {
 		const requests = awaitedRequests(registry);
-		const sections: SectionNode[] = [...registry.sections.values()].map((s) => ({
-			id: s.id,
-			holds: s.holding.lock.id,
-			awaits: requests.get(s.id)?.lock.id ?? null,
-		}));
+		const byHolders = awaitedByHolders(registry, matching);
+		matched = new Set(byHolders.values());
+		const sections: SectionNode[] = [...registry.sections.values()].map((s) => {
+			const r = requests.get(s.id);
+			return { id: s.id, awaits: r?.lock.id ?? null, needs: r?.weight ?? 1 };
+		});
+		for (const [h, r] of byHolders) {
+			sections.push({ id: -h.id, awaits: r.lock.id, needs: r.weight });
+			requests.set(-h.id, r);
+		}
 		const locks: LockNode[] = registry.activeLocks().map((l) => ({
 			id: l.id,
-			heldBySection: l.holding?.section && !l.holding.released ? l.holding.section.id : null,
+			holders: [...l.holdings].map((h) => (h.section ? (registry.sections.has(h.section.id) ? h.section.id : null) : byHolders.has(h) ? -h.id : null)),
+			free: l.free(),
 			provable: l.provable,
 		}));
 		const steps = findCycle(sections, locks);
@@ -76,12 +123,23 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 		return { steps, requests: new Map(steps.map((s) => [s.section, requests.get(s.section)!])) };
 	};
 
+	const mainAwaits = (proof: CycleProof): boolean => {
+		if (!matching) return false;
+		for (const request of proof.requests.values()) {
+			for (const f of request.probed?.() ?? []) {
+				if (f.native && f.async && f.function !== 'Promise.allSettled') break; // Promise.all / any: a sibling can end it
+				if (f.async && !f.native && matching.isMain(f)) return true;
+			}
+		}
+		return false;
+	};
+
 	const round = async (requests: LockRequest[]) => {
 		try {
 			await Promise.all(requests.slice(0, MAX_PROBES_PER_ROUND).map(probe));
 			if (stopped) return;
 			const proof = findProof();
-			if (proof) {
+			if (proof && mainAwaits(proof)) {
 				stopped = true;
 				onProof(proof);
 				return;
@@ -105,7 +163,7 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 	};
 
 	registry.onBlocked = (request) => {
-		if (stopped || !sectionOf(request)) return;
+		if (stopped || !candidate(request)) return;
 		fresh.add(request);
 		backoffStep = 0;
 		// After the code that made the request has run on and awaited it (or not).
@@ -122,6 +180,7 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 			await Promise.all(waiting().map(probe));
 		},
 		findProof,
+		mainAwaits,
 		stop() {
 			stopped = true;
 			if (immediate) clearImmediate(immediate);

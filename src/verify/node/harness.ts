@@ -5,14 +5,15 @@
  *     node --disable-warning=ExperimentalWarning src/verify/node/harness.ts \
  *          --report-fd 3 --timeout-ms <N> [--no-detect] <absolute path of snippet.ts>
  *
- * With detection on, a deadlock is proven by a wait-for cycle between runExclusive sections
+ * With detection on, a deadlock is proven by a wait-for cycle (a knot) between runExclusive sections
  * (detector.ts) or by quiescence (quiescence.ts); otherwise the run ends in `timeout`. With
  * detection off nothing is patched and a ref'd timer keeps the process up until the timeout.
  */
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
 import type { VerdictMessage } from '../protocol.ts';
-import type { Frame, Witness } from '../witness.ts';
+import type { PotentialDeadlock } from '../facts.ts';
+import type { Frame, Witness } from '../facts.ts';
 import { parseHarnessArgs } from './args.ts';
 import { openChannel } from './channel.ts';
 import { MAIN_CONTEXT, runInContext } from './contexts.ts';
@@ -21,6 +22,7 @@ import type { CycleProof } from './detector.ts';
 import { describeThrown } from './errors.ts';
 import { loadSnippet } from './load-snippet.ts';
 import { watchQuiescence } from './quiescence.ts';
+import { REASON } from './witness-builder.ts';
 import { sourceLines } from './source-files.ts';
 import { pendingUnrefs, unrefOwn } from './unref-tracker.ts';
 import { startWatchdog } from './watchdog.ts';
@@ -47,10 +49,10 @@ const elapsed = () => (startedAt === null ? 0 : performance.now() - startedAt);
  * Writes the verdict (unless the watchdog already did) and ends the process. `elapsedMs` is when
  * the outcome was known (a proof is timed when found, not after its witness was put together).
  */
-function finish(msg: Omit<VerdictMessage, 'type' | 'elapsedMs'>, exitCode = 0, elapsedMs = elapsed()): void {
+function finish(msg: Omit<VerdictMessage, 'type' | 'elapsedMs' | 'potentialDeadlocks'>, exitCode = 0, elapsedMs = elapsed()): void {
 	if (channel.decided()) return;
 	detection?.detector.stop();
-	channel.verdict({ ...msg, elapsedMs });
+	channel.verdict({ ...msg, elapsedMs, potentialDeadlocks: potentialDeadlocks() } as Omit<VerdictMessage, 'type'>);
 	process.exit(exitCode);
 }
 
@@ -69,12 +71,23 @@ function deadlock(reason: 'cycle' | 'quiescence', proof: CycleProof | null): voi
 	finish({ outcome: 'deadlock', detectedBy: reason, witness: witnessNow(detection, reason, proof), error: null }, 0, provenAt);
 }
 
-/** The witness, or a stand-in saying why it could not be built (a verdict is never lost to a witness bug). */
+/** Lock-order inversions seen so far; never lost to a bug in the log (reported on stderr). */
+function potentialDeadlocks(): PotentialDeadlock[] {
+	try {
+		return detection?.potentialDeadlocks() ?? [];
+	} catch (error) {
+		process.stderr.write(`trap-catalog harness: the lock-order log failed: ${describeThrown(error).text}\n`);
+		return [];
+	}
+}
+
+/** The witness, or an empty one when it could not be built (a verdict is never lost to a witness bug; the bug goes to stderr). */
 function witnessNow(d: Detection, reason: 'cycle' | 'quiescence' | 'timeout', proof: CycleProof | null): Witness {
 	try {
-		return d.witness(reason, proof, timeoutMs, mainLocation());
+		return d.witness(reason, proof, timeoutMs, mainLocation()) as unknown as Witness;
 	} catch (error) {
-		return { summary: `(${reason}) the witness could not be built: ${describeThrown(error).text}`, cycle: null, tasks: [], locks: [] };
+		process.stderr.write(`trap-catalog harness: the witness could not be built: ${describeThrown(error).text}\n`);
+		return { reason: REASON[reason], cycle: null, tasks: [], resources: [], edges: [], ...(reason === 'timeout' ? { timeoutMs } : {}) };
 	}
 }
 
@@ -113,11 +126,12 @@ process.on('exit', (code) => {
 		elapsedMs: elapsed(),
 		witness: null,
 		error: { type: 'ProcessExit', message: `process.exit(${code}) was called before main() returned`, text: `process.exit(${code}) was called before main() returned` },
-	});
+		potentialDeadlocks: potentialDeadlocks(),
+	} as Omit<VerdictMessage, 'type'>);
 });
 
 if (detect) {
-	const installed = installDetection(snippetDir, (proof) => deadlock('cycle', proof));
+	const installed = installDetection(snippetDir, (proof) => deadlock('cycle', proof), file);
 	detection = installed;
 	watchQuiescence({
 		stillWaiting: () => startedAt !== null && !mainSettled && !channel.decided(),
@@ -146,7 +160,8 @@ const onTimeout = async () => {
 		try {
 			await detection.detector.probeAll(); // fresh chains for the witness
 			const proof = detection.detector.findProof();
-			if (proof) return deadlock('cycle', proof);
+			// Stuck agents prove main() stuck only when it awaits them (it may be waiting for something slow).
+			if (proof && detection.detector.mainAwaits(proof)) return deadlock('cycle', proof);
 		} catch {
 			// The witness below says what it can.
 		}

@@ -1,5 +1,5 @@
 /** The name and creation site a witness shows for a tracked lock. */
-import type { Frame } from '../witness.ts';
+import type { Frame } from '../facts.ts';
 import { isUserFrame, readableName, type ChainContext } from './chain.ts';
 import type { LockRecord } from './lock-registry.ts';
 import { lockName } from './lock-names.ts';
@@ -11,9 +11,9 @@ import { displayPath, framePath, sourceLines } from './source-files.ts';
  * out when the lock was made by a helper (`this.lock = makeLock()`).
  */
 export function labelLock(record: LockRecord, ctx: ChainContext): { name: string; createdAt?: Frame } {
-	const kind = record.kind.replace(/^async-mutex /, '');
+	const kind = record.type;
 	const frames = (record.createdBy ?? []).filter((f) => isUserFrame(f, ctx));
-	if (!frames.length) return { name: `${kind} ${record.id.replace('lock:', '#')}` };
+	if (!frames.length) return { name: `${kind} ${`#${record.id.split(':')[1]}`}` };
 	// A field initialiser's frame is `<instance_members_initializer>`; its caller (`new Store`) says more.
 	const fn = (i: number) => readableName(/^<\w+_initializer>$/.test(frames[i].function) && frames[i + 1] ? frames[i + 1].function : frames[i].function);
 	const at = (i: number): Frame => ({ function: fn(i), file: displayPath(framePath(frames[i].file)!, ctx.snippetDir), line: frames[i].line });

@@ -1,36 +1,48 @@
 /**
- * What the patched locks report: each lock with its creation site, its holder (a runExclusive
- * section or an acquire() caller) and its pending requests with their stacks. Bookkeeping only:
+ * What the patched async-mutex primitives report: each Mutex and Semaphore with its creation
+ * site, its holders (runExclusive sections or acquire() callers, one per permit grant) and its
+ * pending requests with their stacks, plus the lock order seen (lock-order.ts). Bookkeeping only:
  * deciding what is stuck is the detector's job.
  */
-import type { Frame } from '../witness.ts';
+import type { Frame } from '../facts.ts';
 import { childContext, currentContext, type TaskContext } from './contexts.ts';
+import { createLockOrder, type LockOrderLog } from './lock-order.ts';
 import { makeSectionRunner, type SectionRunner } from './sections.ts';
 import type { LazyFrames, RawFrame } from './stack.ts';
 
 /** The lock APIs whose waits are tracked. */
 export type LockApi = 'runExclusive' | 'acquire' | 'waitForUnlock';
 
+/** The async-mutex class a record stands for. */
+export type LockType = 'Mutex' | 'Semaphore';
+
 export interface LockRecord {
-	/** `lock:1`, … in creation order. */
+	/** `lock:1`, `semaphore:2`, … in creation order. */
 	id: string;
-	/** `async-mutex Mutex`. */
-	kind: string;
+	/** `Mutex` or `Semaphore` (async-mutex). */
+	type: LockType;
 	/** Where the program created it (innermost frame first); null when created before the harness saw it. */
 	createdBy: RawFrame[] | null;
 	/** The library's own frames for each API, ending a waiting task's chain (`Mutex.runExclusive`). */
 	apiFrames: Record<LockApi, Frame>;
-	holding: Holding | null;
+	/** Who holds it now: one holding for a Mutex, one per granted acquire for a Semaphore. */
+	holdings: Set<Holding>;
 	/** Requests not yet granted, in the order they were made. */
 	requests: Set<LockRequest>;
+	/** Permits free right now (a Mutex: 1 or 0). */
+	free(): number;
+	/** Semaphore: the value it was created with. */
+	initial: number;
 	/**
-	 * False once the program released a lock it did not take (`mutex.release()` during a
-	 * runExclusive) or cancelled its waiters: ownership no longer tells who can free it, so no
-	 * cycle is claimed through it.
+	 * False once the program released it outside a holding (`mutex.release()` during a
+	 * runExclusive, `semaphore.release()` / `setValue()` by hand) or cancelled its waiters:
+	 * holdings no longer tell who can free it, so no cycle is claimed through it.
 	 */
 	provable: boolean;
-	/** What broke {@link provable}, for the witness. */
+	/** What broke {@link provable}, for the report on stderr. */
 	unprovableBecause?: string;
+	/** The readable name (`Store.lock`), worked out once when first needed (see lock-label.ts). */
+	name?: string;
 }
 
 /** One holding of a lock: a runExclusive section, or an acquire() not yet released. */
@@ -41,11 +53,21 @@ export interface Holding {
 	/** The holder's context: the section's own context for runExclusive, the caller's for acquire(). */
 	context: TaskContext;
 	section: Section | null;
+	/** Permits held (1 for a Mutex). */
+	weight: number;
 	/** The holder's stack when it asked for the lock (innermost first). */
 	requestedBy: LazyFrames;
 	/** The function that asked for the lock (`Store.rebuild`). */
 	readonly name: string;
 	released: boolean;
+	/** acquire(): the release function handed to the program, weakly (collected: no one can call it any more). */
+	releaser?: WeakRef<() => void>;
+	/** acquire(): the await chain of the holder when the lock was granted (who awaited the acquire), see holder-frames.ts. */
+	grantedChain?: LazyFrames;
+	/** acquire(): the number of the latest request made by anyone when the lock was granted. */
+	grantedAfterRequest?: number;
+	/** acquire(): the registry clock at the grant (timers started since may hold its release function). */
+	grantedAt?: number;
 }
 
 /** A runExclusive callback running while its lock is held. */
@@ -55,6 +77,8 @@ export interface Section {
 	holding: Holding;
 	/** The uniquely named async function the callback runs in (see sections.ts). */
 	run: SectionRunner;
+	/** Set when the callback has settled. */
+	ended?: 'returned' | 'raised';
 }
 
 /** A pending or granted request for a lock. */
@@ -62,6 +86,8 @@ export interface LockRequest {
 	id: number;
 	lock: LockRecord;
 	api: LockApi;
+	/** Permits asked for (1 for a Mutex). */
+	weight: number;
 	context: TaskContext;
 	/** Stack when the request was made, innermost first. */
 	requestedBy: LazyFrames;
@@ -83,54 +109,87 @@ export interface LockRequest {
 /** Names a request or holder from its stack (the innermost function of the snippet). */
 export type Namer = (frames: RawFrame[]) => string;
 
+/** How a new lock is described when it is created. */
+export interface LockSpec {
+	type: LockType;
+	createdBy: RawFrame[] | null;
+	apiFrames: Record<LockApi, Frame>;
+	free: () => number;
+	initial: number;
+}
+
 /** The registry of tracked locks, their holders and their waiters. */
 export interface LockRegistry {
 	/** Registers a lock the program just created. */
-	created(lock: object, kind: string, createdBy: RawFrame[] | null, apiFrames: Record<LockApi, Frame>): LockRecord;
+	created(lock: object, spec: LockSpec): LockRecord;
 	/** The record of a tracked lock (registered lazily, without a creation site, if it predates the harness). */
-	recordOf(lock: object, kind: string, apiFrames: Record<LockApi, Frame>): LockRecord;
+	recordOf(lock: object, spec: () => LockSpec): LockRecord;
 	/** Records a request; `blocked` says whether it will wait. */
-	request(record: LockRecord, api: LockApi, requestedBy: LazyFrames, blocked: boolean): LockRequest;
+	request(record: LockRecord, api: LockApi, requestedBy: LazyFrames, blocked: boolean, weight?: number): LockRequest;
 	/** The request settled (granted, or rejected by cancel()). */
 	settled(request: LockRequest): void;
 	/** A granted runExclusive request starts its section: a child context holding the lock. */
 	enterSection(request: LockRequest): Section;
 	/** The section's callback settled; the lock is about to be released. */
-	leaveSection(section: Section): void;
+	leaveSection(section: Section, ended: 'returned' | 'raised'): void;
 	/** A granted acquire() request now holds the lock until released. */
 	hold(request: LockRequest): Holding;
+	/** The release function of an acquire() holding was handed to the program; `grantedChain` is the holder's await chain now. */
+	handedOut(holding: Holding, release: () => void, grantedChain: LazyFrames): void;
 	/** The holder released (idempotent). */
 	release(holding: Holding): void;
-	/** `mutex.release()` was called: releases an acquire() holding, or marks the lock unprovable when a section held it. */
-	releasedByLock(record: LockRecord): void;
-	/** `mutex.cancel()`: pending requests are rejected; the lock is no longer provable. */
+	/** Released outside a holding (`mutex.release()`, `semaphore.release()`, `setValue()`). */
+	releasedByHand(record: LockRecord, why: string): void;
+	/** `cancel()`: pending requests are rejected; the lock is no longer provable. */
 	cancelled(record: LockRecord): void;
 	/** Locks held or awaited right now, in creation order. */
 	activeLocks(): LockRecord[];
+	/** acquire() holdings not yet released (not those of runExclusive sections). */
+	acquireHoldings(): Holding[];
+	/** True while some acquire() holding is held (timer-watch.ts records only then). */
+	holdsByHand(): boolean;
+	/** A counter of requests and grants: orders events for timer-watch.ts. */
+	clock(): number;
 	/** Sections running right now, by id. */
 	sections: Map<number, Section>;
+	/** Sections that ended while an acquire() they made inside still holds a lock (a leaked lock's owner). */
+	endedSection(context: TaskContext): Section | undefined;
 	/** Called for each request that will wait (the detector probes it). */
 	onBlocked: ((request: LockRequest) => void) | null;
+	/** The lock order seen so far (held → taken pairs by lock class). */
+	order: LockOrderLog;
 }
 
-/** Makes an empty registry; `name` turns stacks into the names tasks are shown with. */
-export function createLockRegistry(name: Namer): LockRegistry {
+/** Makes an empty registry; `name` turns stacks into the names tasks are shown with; `label` names a lock. */
+export function createLockRegistry(
+	name: Namer,
+	label: (record: LockRecord) => string,
+	innermost: (frames: RawFrame[]) => Frame | null,
+	userFrames: (frames: RawFrame[]) => RawFrame[],
+): LockRegistry {
 	const records = new WeakMap<object, LockRecord>();
 	const active = new Set<LockRecord>();
 	const sections = new Map<number, Section>();
+	/** Section contexts that ended, kept while an acquire() holding made in them is still held. */
+	const ended = new Map<TaskContext, Section>();
 	let lockCount = 0;
 	let requestCount = 0;
 	let holdingCount = 0;
 	let sectionCount = 0;
+	let ticks = 0;
+	let byHand = 0;
+	const order = createLockOrder(label, innermost, userFrames);
 
 	const touch = (r: LockRecord) => {
-		if (r.holding || r.requests.size) active.add(r);
+		if (r.holdings.size || r.requests.size) active.add(r);
 		else active.delete(r);
 	};
 	const endHolding = (h: Holding) => {
 		if (h.released) return;
 		h.released = true;
-		if (h.lock.holding === h) h.lock.holding = null;
+		if (h.grantedAt !== undefined) byHand--;
+		h.lock.holdings.delete(h);
+		order.released(h);
 		touch(h.lock);
 	};
 	const holdingFor = (request: LockRequest, context: TaskContext, section: Section | null): Holding => {
@@ -140,34 +199,50 @@ export function createLockRegistry(name: Namer): LockRegistry {
 			via: request.api,
 			context,
 			section,
+			weight: request.weight,
 			requestedBy: request.requestedBy,
 			get name() {
 				return request.name;
 			},
 			released: false,
 		};
-		request.lock.holding = h;
+		request.lock.holdings.add(h);
 		touch(request.lock);
+		order.taken(h, request.context, request.id, requestCount);
 		return h;
 	};
 
 	const registry: LockRegistry = {
 		sections,
 		onBlocked: null,
-		created(lock, kind, createdBy, apiFrames) {
-			const record: LockRecord = { id: `lock:${++lockCount}`, kind, createdBy, apiFrames, holding: null, requests: new Set(), provable: true };
+		order,
+		created(lock, spec) {
+			lockCount++;
+			const record: LockRecord = {
+				id: `${spec.type === 'Mutex' ? 'lock' : 'semaphore'}:${lockCount}`,
+				type: spec.type,
+				createdBy: spec.createdBy,
+				apiFrames: spec.apiFrames,
+				holdings: new Set(),
+				requests: new Set(),
+				free: spec.free,
+				initial: spec.initial,
+				provable: true,
+			};
 			records.set(lock, record);
 			return record;
 		},
-		recordOf(lock, kind, apiFrames) {
-			return records.get(lock) ?? registry.created(lock, kind, null, apiFrames);
+		recordOf(lock, spec) {
+			return records.get(lock) ?? registry.created(lock, spec());
 		},
-		request(record, api, requestedBy, blocked) {
+		request(record, api, requestedBy, blocked, weight = 1) {
+			ticks++;
 			let cachedName: string | null = null;
 			const request: LockRequest = {
 				id: ++requestCount,
 				lock: record,
 				api,
+				weight,
 				context: currentContext(),
 				requestedBy,
 				get name() {
@@ -194,33 +269,55 @@ export function createLockRegistry(name: Namer): LockRegistry {
 			const context = childContext(() => request.name);
 			const id = ++sectionCount;
 			const section = { id, context, run: makeSectionRunner(id) } as Section;
-			section.holding = holdingFor(request, context, section);
 			sections.set(id, section);
+			section.holding = holdingFor(request, context, section);
 			return section;
 		},
-		leaveSection(section) {
+		leaveSection(section, how) {
+			section.ended = how;
 			sections.delete(section.id);
 			endHolding(section.holding);
+			// An acquire() made inside the section and still held outlives it: remember its owner.
+			for (const lock of active) for (const h of lock.holdings) if (!h.section && h.context === section.context) ended.set(section.context, section);
 		},
+		endedSection: (context) => ended.get(context),
 		hold(request) {
 			return holdingFor(request, request.context, null);
 		},
 		release: endHolding,
-		releasedByLock(record) {
-			const h = record.holding;
-			if (!h) return;
-			if (h.section) {
+		handedOut(holding, release, grantedChain) {
+			holding.releaser = new WeakRef(release);
+			holding.grantedChain = grantedChain;
+			holding.grantedAfterRequest = requestCount;
+			holding.grantedAt = ++ticks;
+			byHand++;
+		},
+		releasedByHand(record, why) {
+			if (record.type === 'Semaphore') {
+				// Permits handed out by hand: holdings no longer say who can free it.
 				record.provable = false;
-				record.unprovableBecause = `mutex.release() was called while ${h.name} held it in runExclusive`;
+				record.unprovableBecause = why;
+				return;
 			}
-			endHolding(h);
+			for (const h of [...record.holdings]) {
+				if (h.section) {
+					record.provable = false;
+					record.unprovableBecause = why;
+				}
+				endHolding(h);
+			}
 		},
 		cancelled(record) {
 			record.provable = false;
-			record.unprovableBecause = 'mutex.cancel() was called: its waits can be cancelled';
+			record.unprovableBecause = 'cancel() was called: its waits can be cancelled';
+		},
+		holdsByHand: () => byHand > 0,
+		clock: () => ticks,
+		acquireHoldings() {
+			return [...active].flatMap((l) => [...l.holdings].filter((h) => !h.section));
 		},
 		activeLocks() {
-			return [...active].sort((a, b) => Number(a.id.slice(5)) - Number(b.id.slice(5)));
+			return [...active].sort((a, b) => Number(a.id.split(':')[1]) - Number(b.id.split(':')[1]));
 		},
 	};
 	return registry;

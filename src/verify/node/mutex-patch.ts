@@ -1,44 +1,52 @@
 /**
- * Patches async-mutex's `Mutex` class so that every lock reports to the registry: where it was
- * created, who holds it (each runExclusive callback in its own context and named section), who
- * waits for it and from where. Behaviour is the library's: the same acquire, queueing, priority,
- * release and cancel, reached through the original methods.
+ * Patches async-mutex's `Mutex` and `Semaphore` classes so that every lock reports to the
+ * registry: where it was created, who holds it (each runExclusive callback in its own context and
+ * named section; each acquire() caller until it releases), who waits for it and from where.
+ * Behaviour is the library's: the same acquire, queueing, priority, weights, release and cancel,
+ * reached through the original methods. A Mutex's own internal Semaphore is left alone.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Frame } from '../witness.ts';
+import type { Frame } from '../facts.ts';
 import { runInContext } from './contexts.ts';
-import type { LockApi, LockRegistry } from './lock-registry.ts';
+import type { LockApi, LockRegistry, LockSpec, LockType } from './lock-registry.ts';
 import { waitForLock } from './probes.ts';
 import { displayPath, framePath } from './source-files.ts';
-import { captureFrames, captureLazyFrames, type RawFrame } from './stack.ts';
+import { captureFrames, captureLazyFrames, type LazyFrames, type RawFrame } from './stack.ts';
 
 const PATCHED = Symbol.for('trap-catalog.patched');
-const KIND = 'async-mutex Mutex';
 
 interface MutexLike {
 	isLocked(): boolean;
 }
-type Method = (this: MutexLike, ...args: unknown[]) => unknown;
+interface SemaphoreLike {
+	_value: number;
+	getValue(): number;
+	_couldLockImmediately?(weight: number, priority: number): boolean;
+}
+type Method = (this: never, ...args: unknown[]) => unknown;
 type Releaser = () => void;
 
 const HARNESS_DIR = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Calls `method` on a stand-in whose `_semaphore` throws, and returns the first frame of the
- * library in the stack at that moment: where the library's method touches the lock's state.
+ * Calls `method` on a stand-in that throws as soon as the method touches any state, and returns
+ * the first frame of the library in the stack at that moment: where the library's method is.
  */
 function libraryFrameOf(method: Method, ...args: unknown[]): RawFrame | null {
 	let seen: RawFrame[] = [];
-	const standIn = {
-		get _semaphore(): never {
-			seen = captureFrames();
-			throw new Error('located');
+	const standIn = new Proxy(
+		{},
+		{
+			get() {
+				if (!seen.length) seen = captureFrames();
+				throw new Error('located');
+			},
 		},
-	};
+	);
 	try {
-		const r = method.call(standIn as unknown as MutexLike, ...args);
+		const r = (method as (...a: unknown[]) => unknown).call(standIn, ...args);
 		(r as Promise<unknown> | undefined)?.catch?.(() => {});
 	} catch {
 		// Expected: the stand-in throws as soon as the method touches the lock's state.
@@ -47,12 +55,12 @@ function libraryFrameOf(method: Method, ...args: unknown[]): RawFrame | null {
 }
 
 /** The library's own method lines, so that a waiting task's chain ends in `Mutex.runExclusive (async-mutex/index.mjs:187)`. */
-function locateApis(proto: Record<string, Method>, snippetDir: string): Record<LockApi, Frame> {
+function locateApis(type: LockType, proto: Record<string, Method>, snippetDir: string): Record<LockApi, Frame> {
 	const frames = {} as Record<LockApi, Frame>;
 	for (const api of ['runExclusive', 'acquire', 'waitForUnlock'] as const) {
 		const own = libraryFrameOf(proto[api], () => undefined);
 		const path = own && framePath(own.file);
-		frames[api] = { function: `Mutex.${api}`, file: path ? displayPath(path, snippetDir) : 'async-mutex', line: own?.line || 1 };
+		frames[api] = { function: `${type}.${api}`, file: path ? displayPath(path, snippetDir) : 'async-mutex', line: own?.line || 1 };
 	}
 	return frames;
 }
@@ -66,10 +74,25 @@ function packageRoot(path: string): string {
 }
 
 /**
- * Patches `Mutex` (the class a snippet imports) in place, once. Returns the folder of the package
- * that defines it, whose frames witnesses leave out (null when it was patched already).
+ * Patches async-mutex's exports (`Mutex`, `Semaphore`) in place, once. Returns the folder of the
+ * package that defines them, whose frames witnesses leave out (null when nothing was patched).
  */
-export function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, snippetDir: string): string | null {
+export function patchAsyncMutex(exports: Record<string, unknown>, registry: LockRegistry, snippetDir: string): string | null {
+	const internal = new WeakSet<object>();
+	const Semaphore = exports.Semaphore as { prototype: object } | undefined;
+	const Mutex = exports.Mutex as { prototype: object } | undefined;
+	let libraryDir: string | null = null;
+	if (typeof Semaphore === 'function') libraryDir = patchSemaphoreClass(Semaphore, registry, snippetDir, internal) ?? libraryDir;
+	if (typeof Mutex === 'function') libraryDir = patchMutexClass(Mutex, registry, snippetDir, internal) ?? libraryDir;
+	return libraryDir;
+}
+
+function libraryDirOf(method: Method): string | null {
+	const frame = libraryFrameOf(method);
+	return frame ? packageRoot(framePath(frame.file)!) : null;
+}
+
+function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, snippetDir: string, internal: WeakSet<object>): string | null {
 	const proto = Mutex.prototype as Record<string | symbol, unknown> & Record<string, Method>;
 	if (proto[PATCHED]) return null;
 	const original = {
@@ -78,11 +101,11 @@ export function patchMutexClass(Mutex: { prototype: object }, registry: LockRegi
 		waitForUnlock: proto.waitForUnlock,
 		cancel: proto.cancel,
 	};
-	const apiFrames = locateApis(proto, snippetDir);
-	const releaseFrame = libraryFrameOf(original.release);
-	const libraryDir = releaseFrame ? packageRoot(framePath(releaseFrame.file)!) : null;
+	const apiFrames = locateApis('Mutex', proto, snippetDir);
+	const libraryDir = libraryDirOf(original.release);
 
-	const recordOf = (mutex: object) => registry.recordOf(mutex, KIND, apiFrames);
+	const spec = (mutex: MutexLike, createdBy: RawFrame[] | null): LockSpec => ({ type: 'Mutex', createdBy, apiFrames, free: () => (mutex.isLocked() ? 0 : 1), initial: 1 });
+	const recordOf = (mutex: MutexLike) => registry.recordOf(mutex, () => spec(mutex, null));
 
 	// The constructor assigns `this._semaphore`: an accessor on the prototype sees each new Mutex
 	// at its creation, with the program's stack, and then steps aside for an own property.
@@ -91,21 +114,25 @@ export function patchMutexClass(Mutex: { prototype: object }, registry: LockRegi
 		get() {
 			return undefined;
 		},
-		set(this: object, value: unknown) {
+		set(this: MutexLike, value: unknown) {
 			Object.defineProperty(this, '_semaphore', { value, writable: true, configurable: true, enumerable: true });
-			registry.created(this, KIND, captureFrames(), apiFrames);
+			if (value && typeof value === 'object') internal.add(value);
+			registry.created(this, spec(this, captureFrames()));
 		},
 	});
 
 	proto.runExclusive = async function runExclusive(this: MutexLike, callback: unknown, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'runExclusive', captureLazyFrames(runExclusive), this.isLocked());
-		const release = (await waitForLock(request, original.acquire.call(this, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const release = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
 		const section = registry.enterSection(request);
+		let how: 'returned' | 'raised' = 'raised';
 		try {
-			return await runInContext(section.context, () => section.run(callback as () => unknown));
+			const value = await runInContext(section.context, () => section.run(callback as () => unknown));
+			how = 'returned';
+			return value;
 		} finally {
-			registry.leaveSection(section);
+			registry.leaveSection(section, how);
 			release();
 		}
 	} as Method;
@@ -113,28 +140,145 @@ export function patchMutexClass(Mutex: { prototype: object }, registry: LockRegi
 	proto.acquire = async function acquire(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'acquire', captureLazyFrames(acquire), this.isLocked());
-		const releaser = (await waitForLock(request, original.acquire.call(this, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const releaser = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
 		const holding = registry.hold(request);
-		return function release() {
+		const release = function release() {
 			registry.release(holding);
 			releaser();
 		};
+		registry.handedOut(holding, release, captureLazyFrames());
+		return release;
 	} as Method;
 
 	proto.waitForUnlock = async function waitForUnlock(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'waitForUnlock', captureLazyFrames(waitForUnlock), this.isLocked());
-		await waitForLock(request, original.waitForUnlock.call(this, priority) as Promise<void>, () => registry.settled(request));
+		await waitForLock(request, original.waitForUnlock.call(this as never, priority) as Promise<void>, () => registry.settled(request));
 	} as Method;
 
 	proto.release = function release(this: MutexLike) {
-		if (this.isLocked()) registry.releasedByLock(recordOf(this));
-		return original.release.call(this);
+		if (this.isLocked()) registry.releasedByHand(recordOf(this), 'mutex.release() was called while a runExclusive section held it');
+		return original.release.call(this as never);
 	} as Method;
 
 	proto.cancel = function cancel(this: MutexLike) {
 		registry.cancelled(recordOf(this));
-		return original.cancel.call(this);
+		return original.cancel.call(this as never);
+	} as Method;
+
+	Object.defineProperty(proto, PATCHED, { value: true });
+	return libraryDir;
+}
+
+function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockRegistry, snippetDir: string, internal: WeakSet<object>): string | null {
+	const proto = Semaphore.prototype as Record<string | symbol, unknown> & Record<string, Method>;
+	if (proto[PATCHED]) return null;
+	const original = {
+		acquire: proto.acquire,
+		runExclusive: proto.runExclusive,
+		waitForUnlock: proto.waitForUnlock,
+		release: proto.release,
+		setValue: proto.setValue,
+		cancel: proto.cancel,
+	};
+	const apiFrames = locateApis('Semaphore', proto, snippetDir);
+	const libraryDir = libraryDirOf(original.release);
+	const created = new WeakMap<object, { frames: LazyFrames; initial: number }>();
+	/** >0 while a releaser handed out by a patched acquire runs (its release() is not "by hand"). */
+	let inReleaser = 0;
+
+	const spec = (s: SemaphoreLike): LockSpec => {
+		const c = created.get(s);
+		return { type: 'Semaphore', createdBy: c ? c.frames() : null, apiFrames, free: () => s._value, initial: c?.initial ?? s._value };
+	};
+	const recordOf = (s: SemaphoreLike) => registry.recordOf(s, () => spec(s));
+	const blocked = (s: SemaphoreLike, weight: number, priority: number) =>
+		typeof s._couldLockImmediately === 'function' ? !s._couldLockImmediately(weight, priority) : s._value < weight;
+	const wrapReleaser = (releaser: Releaser, done: () => void): Releaser =>
+		function release() {
+			done();
+			inReleaser++;
+			try {
+				releaser();
+			} finally {
+				inReleaser--;
+			}
+		};
+
+	// The constructor assigns `_weightedWaiters` last: see each Semaphore at its creation. Its stack is
+	// only kept (captured lazily): a Mutex's internal Semaphore is recognised once the Mutex takes it.
+	Object.defineProperty(proto, '_weightedWaiters', {
+		configurable: true,
+		get() {
+			return undefined;
+		},
+		set(this: SemaphoreLike, value: unknown) {
+			Object.defineProperty(this, '_weightedWaiters', { value, writable: true, configurable: true, enumerable: true });
+			created.set(this, { frames: captureLazyFrames(), initial: this._value });
+		},
+	});
+
+	const tracked = {
+		async acquire(this: SemaphoreLike, weight: number, priority: number) {
+			const record = recordOf(this);
+			const request = registry.request(record, 'acquire', captureLazyFrames(tracked.acquire), blocked(this, weight, priority), weight);
+			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
+				registry.settled(request),
+			)) as [number, Releaser];
+			const holding = registry.hold(request);
+			const release = wrapReleaser(releaser, () => registry.release(holding));
+			registry.handedOut(holding, release, captureLazyFrames());
+			return [value, release];
+		},
+		async runExclusive(this: SemaphoreLike, callback: (value: number) => unknown, weight: number, priority: number) {
+			const record = recordOf(this);
+			const request = registry.request(record, 'runExclusive', captureLazyFrames(tracked.runExclusive), blocked(this, weight, priority), weight);
+			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
+				registry.settled(request),
+			)) as [number, Releaser];
+			const section = registry.enterSection(request);
+			let how: 'returned' | 'raised' = 'raised';
+			try {
+				const result = await runInContext(section.context, () => section.run(() => callback(value)));
+				how = 'returned';
+				return result;
+			} finally {
+				registry.leaveSection(section, how);
+				wrapReleaser(releaser, () => {})();
+			}
+		},
+		async waitForUnlock(this: SemaphoreLike, weight: number, priority: number) {
+			const record = recordOf(this);
+			const request = registry.request(record, 'waitForUnlock', captureLazyFrames(tracked.waitForUnlock), blocked(this, weight, priority), weight);
+			await waitForLock(request, original.waitForUnlock.call(this as never, weight, priority) as Promise<void>, () => registry.settled(request));
+		},
+	};
+
+	// Plain functions that hand a Mutex's internal Semaphore straight to the library (same timing,
+	// same synchronous errors), and everything else to the tracked versions.
+	proto.acquire = function acquire(this: SemaphoreLike, weight: unknown = 1, priority: unknown = 0) {
+		if (internal.has(this) || !(Number(weight) > 0)) return original.acquire.call(this as never, weight, priority);
+		return tracked.acquire.call(this, weight as number, priority as number);
+	} as Method;
+	proto.runExclusive = function runExclusive(this: SemaphoreLike, callback: unknown, weight: unknown = 1, priority: unknown = 0) {
+		if (internal.has(this) || !(Number(weight) > 0)) return original.runExclusive.call(this as never, callback, weight, priority);
+		return tracked.runExclusive.call(this, callback as (value: number) => unknown, weight as number, priority as number);
+	} as Method;
+	proto.waitForUnlock = function waitForUnlock(this: SemaphoreLike, weight: unknown = 1, priority: unknown = 0) {
+		if (internal.has(this) || !(Number(weight) > 0)) return original.waitForUnlock.call(this as never, weight, priority);
+		return tracked.waitForUnlock.call(this, weight as number, priority as number);
+	} as Method;
+	proto.release = function release(this: SemaphoreLike, ...args: unknown[]) {
+		if (!inReleaser && !internal.has(this)) registry.releasedByHand(recordOf(this), 'semaphore.release() was called outside a releaser: anyone may hand out permits');
+		return original.release.apply(this as never, args as never);
+	} as Method;
+	proto.setValue = function setValue(this: SemaphoreLike, ...args: unknown[]) {
+		if (!internal.has(this)) registry.releasedByHand(recordOf(this), 'semaphore.setValue() was called');
+		return original.setValue.apply(this as never, args as never);
+	} as Method;
+	proto.cancel = function cancel(this: SemaphoreLike) {
+		if (!internal.has(this)) registry.cancelled(recordOf(this));
+		return original.cancel.call(this as never);
 	} as Method;
 
 	Object.defineProperty(proto, PATCHED, { value: true });

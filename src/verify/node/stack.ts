@@ -15,6 +15,8 @@ export interface RawFrame {
 	async: boolean;
 	/** A frame without a source location: `new Promise (<anonymous>)`, `async Promise.all (index 0)`. */
 	native: boolean;
+	/** `Promise.all (index 2)`: the member's position, which tells sibling activations apart. */
+	index?: number;
 }
 
 const FRAME = /^\s*at (async )?(.*)$/;
@@ -43,7 +45,8 @@ export function parseFrameLine(text: string): RawFrame | null {
 	const loc = LOCATION.exec(where);
 	if (!loc) {
 		// `Promise.all (index 0)`, `new Promise (<anonymous>)`, or a bare `native` location.
-		return { function: fn || rest, file: '', line: 0, column: 0, async: isAsync, native: true };
+		const index = /^index (\d+)$/.exec(where);
+		return { function: fn || rest, file: '', line: 0, column: 0, async: isAsync, native: true, ...(index ? { index: Number(index[1]) } : {}) };
 	}
 	return { function: fn, file: loc[1], line: Number(loc[2]), column: Number(loc[3]), async: isAsync, native: false };
 }

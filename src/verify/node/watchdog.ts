@@ -22,10 +22,11 @@ const WORKER = `(() => {
 	}
 	if (Atomics.compareExchange(state, 0, 0, 1) !== 0) return;
 	const elapsedMs = now() - startedAt[0];
-	const summary = 'main() did not return within ' + timeoutMs + ' ms, and the main thread never yielded to the event loop '
-		+ '(a busy loop or a blocking call?), so no stack could be taken; reported by the watchdog thread.';
+	// Facts only: the main thread never yielded, so there is no task, stack or lock to report.
+	const mainThread = { id: 'thread:main', kind: 'thread', name: 'main', state: 'running', chain: [], loopThread: true };
 	writeSync(fd, JSON.stringify({ type: 'verdict', outcome: 'timeout', detectedBy: 'timeout', elapsedMs,
-		witness: { summary, cycle: null, tasks: [], locks: [] }, error: null }) + '\\n');
+		witness: { reason: 'timeout', cycle: null, tasks: [mainThread], resources: [], edges: [], timeoutMs }, error: null,
+		potentialDeadlocks: [] }) + '\\n');
 	process.kill(process.pid, 'SIGKILL');
 })();`;
 

@@ -1,10 +1,13 @@
 /**
- * Builds the witness (src/verify/witness.ts) from what the registry and the detector know: each
- * waiting task with its whole await chain, each lock with its holder and where it was taken.
+ * Builds the witness (facts only: src/verify/facts.ts) from what the registry and the detector
+ * know: each waiting task with its whole await chain, each Mutex or Semaphore with its holders
+ * and where they took it, the edges between them, and the cycle when the verdict rests on one.
  */
-import type { Frame, Witness, WitnessLock, WitnessTask } from '../witness.ts';
+import type { Frame, Holding as FactHolding, WaitEdge, Witness, WitnessResource, WitnessTask } from '../facts.ts';
+import type { Reason } from '../vocabulary.ts';
 import { toChain, type ChainContext } from './chain.ts';
 import { awaitedRequests, type CycleProof } from './detector.ts';
+import { collectGarbage } from './garbage.ts';
 import { labelLock } from './lock-label.ts';
 import type { Holding, LockRegistry, LockRequest } from './lock-registry.ts';
 import { sectionOfFrame } from './sections.ts';
@@ -25,12 +28,15 @@ export interface WitnessInput {
 	main: Frame | null;
 }
 
-const at = (f: Frame | undefined) => (f ? `${f.file}:${f.line}` : 'an unknown place');
+/** The vocabulary's reason code for each way this harness reaches a witness. */
+export const REASON: Readonly<Record<WitnessInput['reason'], Reason>> = { cycle: 'wait-cycle', quiescence: 'quiescent-loop', timeout: 'timeout' };
 const taskOfSection = (contextId: number) => `ctx:${contextId}`;
 
 /** A task before it is shown: its name and chain are only worked out for the tasks kept. */
 interface Draft {
 	task: Omit<WitnessTask, 'name' | 'chain'>;
+	/** The resource it waits on, if any (for ordering). */
+	waitsOn?: string;
 	name: () => string;
 	chain: () => Frame[];
 }
@@ -45,21 +51,42 @@ export function buildWitness(input: WitnessInput): Witness {
 	const awaited = awaitedRequests(registry);
 	const drafts = new Map<string, Draft>();
 	const requestTask = new Map<LockRequest, string>();
+	const edges: WaitEdge[] = [];
 	const locks = registry.activeLocks();
+	// Which acquire() release functions the program can still call: a collected one never will be.
+	const byHand = locks.some((l) => [...l.holdings].some((h) => h.releaser));
+	const collected = byHand && collectGarbage();
 
 	const chainOf = (request: LockRequest) => () => toChain(completeStack(request, registry), chain, request.lock.apiFrames[request.api]);
 	const holderChain = (h: Holding) => toChain(h.requestedBy(), chain);
+	const waitOp = (request: LockRequest) => (request.api === 'waitForUnlock' ? 'wait' : 'acquire') as WaitEdge['op'];
+	const waiterAt = (request: LockRequest) => toChain(completeStack(request, registry), chain).at(-1);
 
 	// Sections: a runExclusive callback holding its lock, maybe awaiting another request.
 	for (const section of registry.sections.values()) {
 		const request = awaited.get(section.id);
 		const id = taskOfSection(section.context.id);
 		drafts.set(id, {
-			task: { id, kind: 'async-context', state: request ? 'waiting' : stuck ? 'blocked' : 'running', ...(request ? { waitsFor: request.lock.id } : {}) },
+			task: { id, kind: 'async-context', state: request ? 'waiting' : stuck ? 'blocked' : 'running' },
+			waitsOn: request?.lock.id,
 			name: () => section.context.name,
 			chain: request ? chainOf(request) : () => holderChain(section.holding),
 		});
 		if (request) requestTask.set(request, id);
+	}
+	// acquire() holders of the cycle: the activation that holds the lock awaits a request.
+	const holdings = new Map(registry.acquireHoldings().map((h) => [h.id, h]));
+	const holderTask = (h: Holding) => {
+		const section = [...registry.sections.values()].find((s) => s.context === h.context);
+		return section ? taskOfSection(section.context.id) : `holder:${h.id}`;
+	};
+	const agentOf = (step: number) => (step > 0 ? taskOfSection(registry.sections.get(step)!.context.id) : holderTask(holdings.get(-step)!));
+	for (const [step, request] of proof?.requests ?? []) {
+		if (step > 0 || requestTask.has(request)) continue;
+		const h = holdings.get(-step)!;
+		const id = holderTask(h);
+		drafts.set(id, { task: { id, kind: 'async-context', state: 'waiting' }, waitsOn: request.lock.id, name: () => h.name, chain: chainOf(request) });
+		requestTask.set(request, id);
 	}
 	// Waiting requests: the innermost section awaiting them, or a task of their own.
 	for (const lock of locks) {
@@ -71,56 +98,97 @@ export function buildWitness(input: WitnessInput): Witness {
 				continue;
 			}
 			const id = `request:${request.id}`;
-			drafts.set(id, { task: { id, kind: 'async-context', state: 'waiting', waitsFor: lock.id }, name: () => request.name, chain: chainOf(request) });
+			drafts.set(id, { task: { id, kind: 'async-context', state: 'waiting' }, waitsOn: lock.id, name: () => request.name, chain: chainOf(request) });
 			requestTask.set(request, id);
 		}
 	}
-	// Holders through acquire(): their context's section task, or a task of their own.
-	const ownerOf = (h: Holding): string => {
-		if (h.section) return taskOfSection(h.context.id);
+	// Holders through acquire(): their running section's task, the section that ended without
+	// releasing (a leaked lock), or a task of their own.
+	const ownerOf = (h: Holding): { agent: string; leaked?: FactHolding['leaked'] } => {
+		if (h.section) return { agent: taskOfSection(h.context.id) };
 		const section = [...registry.sections.values()].find((s) => s.context === h.context);
-		if (section) return taskOfSection(section.context.id);
-		const id = `holder:${h.id}`;
-		if (!drafts.has(id)) drafts.set(id, { task: { id, kind: 'async-context', state: stuck ? 'blocked' : 'running' }, name: () => h.name, chain: () => holderChain(h) });
-		return id;
+		if (section) return { agent: taskOfSection(section.context.id) };
+		const ended = registry.endedSection(h.context);
+		if (ended) {
+			const id = taskOfSection(ended.context.id);
+			if (!drafts.has(id)) {
+				drafts.set(id, {
+					task: { id, kind: 'async-context', state: 'done', ended: ended.ended ?? 'returned' },
+					name: () => ended.context.name,
+					chain: () => [],
+				});
+			}
+			return { agent: id, leaked: ended.ended === 'raised' ? 'owner-raised' : 'owner-finished' };
+		}
+		const id = holderTask(h);
+		// No reference to its release function is left: the frame that took it has ended without releasing.
+		const gone = collected && h.releaser !== undefined && h.releaser.deref() === undefined;
+		if (!drafts.has(id)) drafts.set(id, { task: { id, kind: 'async-context', state: gone ? 'done' : stuck ? 'blocked' : 'running' }, name: () => h.name, chain: () => (gone ? [] : holderChain(h)) });
+		return { agent: id, ...(gone ? { leaked: 'frame-returned' as const } : {}) };
 	};
 
-	const witnessLocks: WitnessLock[] = locks.map((l) => {
+	const resources: WitnessResource[] = locks.map((l) => {
 		const label = labelLock(l, chain);
-		const h = l.holding && !l.holding.released ? l.holding : null;
+		const holders: FactHolding[] = [...l.holdings].map((h) => {
+			const owner = ownerOf(h);
+			const acquiredAt = holderChain(h);
+			edges.push({ relation: 'held-by', from: l.id, to: owner.agent, op: 'release', ...(acquiredAt.length ? { at: acquiredAt.at(-1)! } : {}) });
+			return { agent: owner.agent, acquiredAt, ...(l.type === 'Semaphore' ? { count: h.weight } : {}), ...(owner.leaked ? { leaked: owner.leaked } : {}) };
+		});
+		const waiters: string[] = [];
+		for (const r of l.requests) {
+			const agent = r.pending ? requestTask.get(r) : undefined;
+			if (!agent || waiters.includes(agent)) continue;
+			waiters.push(agent);
+			const at = waiterAt(r);
+			edges.push({ relation: 'waits', from: agent, to: l.id, op: waitOp(r), ...(at ? { at } : {}) });
+		}
 		return {
 			id: l.id,
+			kind: l.type === 'Mutex' ? 'lock' : 'semaphore',
 			name: label.name,
-			kind: l.kind,
+			type: l.type,
 			...(label.createdAt ? { createdAt: label.createdAt } : {}),
-			owner: h ? ownerOf(h) : null,
-			acquiredAt: h ? holderChain(h) : null,
-			waiters: [...new Set([...l.requests].filter((r) => r.pending).map((r) => requestTask.get(r)!).filter(Boolean))],
+			holders,
+			waiters,
+			...(l.type === 'Semaphore' ? { state: { value: l.free(), initial: l.initial } } : {}),
 		};
 	});
 
 	if (!drafts.size) {
 		drafts.set('ctx:0', { task: { id: 'ctx:0', kind: 'async-context', state: stuck ? 'blocked' : 'running' }, name: () => 'main', chain: () => (input.main ? [input.main] : []) });
 	}
+	// At quiescence, a section (or main) that waits on no lock awaits a promise nothing left can settle.
+	if (reason === 'quiescence') {
+		for (const d of drafts.values()) {
+			if (d.task.state !== 'blocked' || d.waitsOn || !d.task.id.startsWith('ctx:')) continue;
+			const id = `future:${d.task.id}`;
+			resources.push({ id, kind: 'future', name: 'Promise', type: 'Promise', waiters: [d.task.id], state: { done: false } });
+			edges.push({ relation: 'waits', from: d.task.id, to: id, op: 'result' });
+			d.waitsOn = id;
+		}
+	}
 
-	disambiguate(witnessLocks); // Two `Account.lock`s in one witness become `Account.lock #1` and `#2`.
-	const cycle = proof ? [...proof.steps.flatMap((s) => [taskOfSection(registry.sections.get(s.section)!.context.id), s.waitsFor]), taskOfSection(registry.sections.get(proof.steps[0].section)!.context.id)] : null;
+	disambiguate(resources); // Two `Account.lock`s in one witness become `Account.lock #1` and `#2`.
+	const cycle = proof ? [...proof.steps.flatMap((s) => [agentOf(s.section), s.waitsFor]), agentOf(proof.steps[0].section)] : null;
 
 	// Keep the cycle and every holder (the waiters refer to them), then waiting tasks in order.
-	const must = new Set<string>([...(cycle ?? []), ...witnessLocks.map((l) => l.owner ?? '')]);
+	const must = new Set<string>([...(cycle ?? []), ...resources.flatMap((r) => (r.holders ?? []).map((h) => h.agent))]);
 	let budget = MAX_TASKS - [...drafts.keys()].filter((id) => must.has(id)).length;
-	const ordered = orderTasks([...drafts.values()].map((d) => d.task), cycle);
-	const kept = ordered.filter((t) => must.has(t.id) || budget-- > 0).map((t) => drafts.get(t.id)!);
+	const ordered = orderTasks([...drafts.values()], cycle);
+	const kept = ordered.filter((d) => must.has(d.task.id) || budget-- > 0);
 	const tasks = new Map(kept.map((d) => [d.task.id, { ...d.task, name: d.name(), chain: d.chain() } as WitnessTask]));
 	disambiguate([...tasks.values()].filter((t) => cycle?.includes(t.id))); // Two `transfer`s in one cycle.
-	for (const l of witnessLocks) l.waiters = l.waiters.filter((id) => tasks.has(id));
+	for (const r of resources) r.waiters = r.waiters.filter((id) => tasks.has(id));
 
 	return {
-		summary: summarize(input, cycle, tasks, witnessLocks, [...drafts.values()].filter((d) => d.task.waitsFor).length),
+		reason: REASON[reason],
 		cycle,
 		tasks: [...tasks.values()],
-		locks: witnessLocks,
+		resources,
+		edges: edges.filter((e) => tasks.has(e.relation === 'waits' ? e.from : e.to)),
 		...(ordered.length > kept.length ? { omittedTasks: ordered.length - kept.length } : {}),
+		...(reason === 'timeout' ? { timeoutMs: input.timeoutMs } : {}),
 	};
 }
 
@@ -163,52 +231,10 @@ function disambiguate(items: { name: string }[]): void {
 }
 
 /** Cycle tasks first (in cycle order), then waiting tasks, then the rest. */
-function orderTasks<T extends { id: string; waitsFor?: string }>(tasks: T[], cycle: string[] | null): T[] {
-	const rank = (t: T) => {
-		const i = cycle?.indexOf(t.id) ?? -1;
-		return i >= 0 ? i : t.waitsFor ? 1000 : 2000;
+function orderTasks(drafts: Draft[], cycle: string[] | null): Draft[] {
+	const rank = (d: Draft) => {
+		const i = cycle?.indexOf(d.task.id) ?? -1;
+		return i >= 0 ? i : d.task.state === 'waiting' ? 1000 : 2000;
 	};
-	return tasks.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i).map(({ t }) => t);
-}
-
-/** One line: who waits on what, held by whom since where. */
-function summarize(input: WitnessInput, cycle: string[] | null, tasks: Map<string, WitnessTask>, locks: WitnessLock[], waitingTotal: number): string {
-	const lockById = new Map(locks.map((l) => [l.id, l]));
-	const name = (taskId: string | null) => (taskId ? (tasks.get(taskId)?.name ?? taskId) : 'no one');
-	const since = (l: WitnessLock) => at(l.acquiredAt?.[l.acquiredAt.length - 1]);
-
-	if (cycle) {
-		const [first, firstLock] = [cycle[0], lockById.get(cycle[1])!];
-		if (cycle.length === 3) {
-			const acq = firstLock.acquiredAt?.[firstLock.acquiredAt.length - 1];
-			return `${name(first)} waits for ${firstLock.name}, which it already holds (acquired in ${acq?.function ?? name(first)} at ${at(acq)})`;
-		}
-		const parts: string[] = [];
-		for (let i = 0; i + 2 < cycle.length; i += 2) {
-			const l = lockById.get(cycle[i + 1])!;
-			parts.push(`${i === 0 ? name(cycle[i]) : 'which'} waits for ${l.name}, held by ${name(cycle[i + 2])} since ${since(l)}`);
-		}
-		return `Deadlock cycle: ${parts.join(', ')}`;
-	}
-
-	const waiting = [...tasks.values()].filter((t) => t.waitsFor);
-	const held = locks.filter((l) => l.owner);
-	let detail: string;
-	if (waiting.length) {
-		const w = waiting[0];
-		const l = lockById.get(w.waitsFor!)!;
-		const more = waitingTotal > 1 ? ` (${waitingTotal - 1} more task${waitingTotal > 2 ? 's' : ''} waiting)` : '';
-		detail = l.owner ? `${w.name} waits for ${l.name}, held by ${name(l.owner)} since ${since(l)}${more}` : `${w.name} waits for ${l.name}${more}`;
-	} else if (held.length) {
-		detail = held.map((l) => `${l.name} is held by ${name(l.owner)} since ${since(l)}`).join('; ');
-	} else {
-		detail = '';
-	}
-	if (input.reason === 'timeout') {
-		const s = `main() did not return within ${input.timeoutMs} ms`;
-		return detail ? `${s}; ${detail}` : `${s}; no async-mutex lock was held or awaited`;
-	}
-	return detail
-		? `main() can never finish: ${detail}, and nothing left to run can release it`
-		: 'main() is still pending, but nothing is left to run that could resume it (no timers, I/O or lock releases pending)';
+	return drafts.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).map(({ d }) => d);
 }
