@@ -1,3 +1,5 @@
+import { LINE_COMMENTS } from '../verify/languages.ts';
+
 /**
  * Region markers in snippet files, in the VS Code style:
  *
@@ -7,7 +9,9 @@
  *
  * The name after `endregion` is optional. Marker lines are never shown on a page.
  */
-const MARKER = /^\s*(?:#|\/\/)\s*#?(region|endregion)\b[ \t]*([\w-]*)\s*$/;
+const MARKER = new RegExp(
+	`^\\s*(?:${LINE_COMMENTS.map((c) => c.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&')).join('|')})\\s*#?(region|endregion)\\b[ \\t]*([\\w-]*)\\s*$`,
+);
 
 /** One line of a snippet as a page shows it, with its real line number in the file. */
 export interface SnippetLine {

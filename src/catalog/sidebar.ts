@@ -1,3 +1,4 @@
+import { LANGUAGE_LABEL } from '../verify/languages.ts';
 import type { TrapFrontmatter } from './schema.ts';
 
 /** A sidebar entry in Starlight's user-config form (`{ label, link }` or `{ label, items }`). */
@@ -26,8 +27,5 @@ export function catalogSidebar(traps: ReadonlyArray<{ id: string; data: TrapFron
 	];
 }
 
-/** How languages are named to readers. */
-export const LANGUAGE_LABEL: Record<string, string> = {
-	python: 'Python',
-	typescript: 'TypeScript',
-};
+/** How languages are named to readers (from the language descriptors). */
+export { LANGUAGE_LABEL };

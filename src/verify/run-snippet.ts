@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { languageOf, type SnippetLanguage } from './languages.ts';
+import { descriptorOf, LANGUAGE_BY_EXTENSION, languageOf, type LanguageDescriptor, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
 import type { PotentialDeadlock } from './facts.ts';
 import { projectRootOf, publishable } from './paths.ts';
@@ -57,26 +57,34 @@ export class UnrunnableError extends Error {
 	override name = 'UnrunnableError';
 }
 
-const HARNESS = {
-	python: fileURLToPath(new URL('./python/harness.py', import.meta.url)),
-	typescript: fileURLToPath(new URL('./node/harness.ts', import.meta.url)),
-};
-
-let python: string | undefined;
+const executables = new Map<string, string>();
 
 /**
- * The Python interpreter `python3` on PATH stands for, found once per process: version
- * managers such as pyenv put a shell shim first on PATH that costs ~0.3 s on every start.
+ * The executable that starts a language's harness, found once per process: `node` is this very
+ * Node.js; another command is looked up on PATH and, where the descriptor says how, asked for
+ * its real path (version managers such as pyenv put a shell shim first on PATH that costs ~0.3 s
+ * on every start).
  */
-export function pythonExecutable(): string {
-	if (python === undefined) {
-		try {
-			python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim() || 'python3';
-		} catch {
-			python = 'python3'; // Reported as unrunnable when the run itself cannot start it.
+export function executableFor(d: LanguageDescriptor): string {
+	if (d.command === 'node') return process.execPath;
+	let found = executables.get(d.command);
+	if (found === undefined) {
+		found = d.command;
+		if (d.realExecutable) {
+			try {
+				found = execFileSync(d.command, [...d.realExecutable], { encoding: 'utf8' }).trim() || d.command;
+			} catch {
+				// Reported as unrunnable when the run itself cannot start it.
+			}
 		}
+		executables.set(d.command, found);
 	}
-	return python;
+	return found;
+}
+
+/** The Python interpreter `python3` on PATH stands for (see {@link executableFor}). */
+export function pythonExecutable(): string {
+	return executableFor(descriptorOf('python'));
 }
 
 /** Compiled code kept between runs, outside the source tree and the per-run TMPDIR. */
@@ -87,14 +95,8 @@ const CODE_CACHE = join(tmpdir(), 'trap-catalog-code-cache');
  * bytecode under PYTHONPYCACHEPREFIX, Node's compile cache), which halve the harnesses' start
  * without writing `__pycache__` folders next to the snippets.
  */
-function runEnv(tmp: string): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {
-		...process.env,
-		TMPDIR: tmp,
-		PYTHONPYCACHEPREFIX: join(CODE_CACHE, 'python'),
-		NODE_COMPILE_CACHE: join(CODE_CACHE, 'node'),
-		PYTHONUNBUFFERED: '1',
-	};
+function runEnv(tmp: string, language: LanguageDescriptor): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, ...language.env(CODE_CACHE) };
 	delete env.PYTHONDONTWRITEBYTECODE;
 	return env;
 }
@@ -120,18 +122,17 @@ const ENGINE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 async function runResolved(file: string, path: string, options: RunOptions): Promise<RunResult> {
 	const language = languageOf(path);
 	if (!language) {
-		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a .py or .ts file that defines main().`);
+		throw new UnrunnableError(`${file}: cannot run "${extname(path) || 'extensionless'}" files; give a ${Object.keys(LANGUAGE_BY_EXTENSION).join(', ')} file that defines main().`);
 	}
+	const descriptor = descriptorOf(language);
 	if (!existsSync(path)) throw new UnrunnableError(`${file}: no such file.`);
 
 	const harnessArgs = ['--report-fd', '3', '--timeout-ms', String(options.timeoutMs), ...(options.detect ? [] : ['--no-detect']), path];
-	const [command, args] =
-		language === 'python'
-			? [pythonExecutable(), [HARNESS.python, ...harnessArgs]]
-			: [process.execPath, ['--disable-warning=ExperimentalWarning', HARNESS.typescript, ...harnessArgs]];
+	const command = executableFor(descriptor);
+	const args = [...descriptor.args, fileURLToPath(new URL(descriptor.harness, import.meta.url)), ...harnessArgs];
 
 	const loadTimeoutMs = options.loadTimeoutMs ?? 15_000;
-	let runtime: Runtime = { name: language === 'python' ? 'CPython' : 'Node.js', version: 'unknown' };
+	let runtime: Runtime = { name: descriptor.runtime, version: 'unknown' };
 	let startedAt: number | null = null;
 	let verdict: VerdictMessage | null = null;
 	let unrunnable: string | null = null;
@@ -142,7 +143,7 @@ async function runResolved(file: string, path: string, options: RunOptions): Pro
 	const spawnedAt = performance.now();
 	const out = await runProcess(command, args, {
 		cwd: dirname(path),
-		env: runEnv(tmp),
+		env: runEnv(tmp, descriptor),
 		killAfterMs: loadTimeoutMs,
 		onMessage(line, control) {
 			let msg;

@@ -10,9 +10,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { readIfInside } from '../catalog/load-catalog.ts';
 import { resolveSnippetPath } from '../catalog/snippet-path.ts';
-import { languageOf, type SnippetLanguage } from './languages.ts';
+import { descriptorOf, languageOf, type SnippetLanguage } from './languages.ts';
 import { importClosure } from './local-imports.ts';
-import { pythonExecutable } from './run-snippet.ts';
+import { executableFor } from './run-snippet.ts';
 
 /** The parts of a key, kept in a record so a re-run can say what changed. */
 export interface KeyInputs {
@@ -95,7 +95,7 @@ export function harnessHash(root: string, language: SnippetLanguage): string {
 			return null;
 		}
 	};
-	const harnessDir = language === 'python' ? 'python' : 'node';
+	const harnessDir = descriptorOf(language).harness.split('/')[0];
 	const harnessFiles = filesUnder(join(verify, harnessDir)).map((f) => `${harnessDir}/${f}`);
 	const engine = importClosure(ENGINE_ENTRY, (f) => (f.startsWith('../') ? null : read(f))).files;
 	const h = createHash('sha256');
@@ -112,12 +112,13 @@ export function runtimeIdentity(language: SnippetLanguage): string {
 	const cached = runtimeCache.get(language);
 	if (cached) return cached;
 	let value: string;
-	if (language === 'typescript') value = `Node.js ${process.version}`;
+	const d = descriptorOf(language);
+	if (d.command === 'node') value = `${d.runtime} ${process.version}`;
 	else {
 		try {
-			value = `CPython ${execFileSync(pythonExecutable(), ['-c', 'import sys; print(sys.version)'], { encoding: 'utf8' }).trim()}`;
+			value = `${d.runtime} ${execFileSync(executableFor(d), [...(d.versionArgs ?? ['--version'])], { encoding: 'utf8' }).trim()}`;
 		} catch {
-			value = 'CPython unavailable'; // No record can be current, and running will say why.
+			value = `${d.runtime} unavailable`; // No record can be current, and running will say why.
 		}
 	}
 	runtimeCache.set(language, value);

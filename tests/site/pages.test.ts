@@ -13,6 +13,23 @@ const site = inject('siteDir');
 const catalog = loadCatalog(ROOT);
 const SEED = 'asyncio-lock-non-reentrant-deadlock';
 
+/** The built page a site-absolute link points to (`/traps/x/files/y.py/#L4` → its index.html). */
+function linked(href: string): Page {
+	const path = href.split('#')[0].replace(/^\//, '');
+	return Page.load(site, path.endsWith('/') ? `${path}index.html` : path);
+}
+
+/**
+ * The code block a snippet figure shows: its own, or for a module shown whole (loaded when the
+ * reader opens it), the one on the page it is loaded from.
+ */
+function shownCode(page: Page, figure: ReturnType<Page['all']>[number]): { page: Page; pre: ReturnType<Page['one']> } {
+	const deferred = page.all('details.snippet-deferred', figure)[0];
+	if (!deferred) return { page, pre: page.all('pre.astro-code', figure)[0] };
+	const from = linked(page.attr(deferred, 'data-src')!);
+	return { page: from, pre: from.one('pre.astro-code') };
+}
+
 describe('every trap page', () => {
 	for (const trap of catalog.pages) {
 		describe(trap.id, () => {
@@ -40,8 +57,8 @@ describe('every trap page', () => {
 					const figure = figures[i];
 					expect(page.attr(figure, 'data-snippet'), where(ref, 'the figure shows another file')).toBe(`snippets/${trap.id}/${ref.file}`);
 					expect(page.text(page.one('.snippet-title', figure)), where(ref, 'title')).toBe(ref.title ?? ref.file.split('/').pop());
-					const shown = page.all('pre.astro-code', figure)[0];
-					expect(page.all('.line', shown).map((l) => page.text(l)).join('\n'), where(ref, 'shown code differs from the file')).toBe(expected);
+					const code = shownCode(page, figure);
+					expect(code.page.all('.line', code.pre).map((l) => code.page.text(l)).join('\n'), where(ref, 'shown code differs from the file')).toBe(expected);
 				});
 			});
 
@@ -49,25 +66,32 @@ describe('every trap page', () => {
 				references.forEach((ref, i) => {
 					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
 					const lines = extractRegion(source, ref.file, ref.region);
-					const shown = page.all('.line', page.all('pre.astro-code', figures[i])[0]);
-					expect(shown.map((l) => Number(page.attr(l, 'data-line'))), where(ref, 'line numbers')).toEqual(lines.map((l) => l.number));
-					const marked = (kind: string) => shown.filter((l) => page.attr(l, 'data-mark') === kind).map((l) => Number(page.attr(l, 'data-line')));
+					const code = shownCode(page, figures[i]);
+					const shown = code.page.all('.line', code.pre);
+					expect(shown.map((l) => Number(code.page.attr(l, 'data-line'))), where(ref, 'line numbers')).toEqual(lines.map((l) => l.number));
+					const marked = (kind: string) => shown.filter((l) => code.page.attr(l, 'data-mark') === kind).map((l) => Number(code.page.attr(l, 'data-line')));
 					const byNumber = (needles: string[]) => [...new Set(findMarkedLines(lines, needles, ref.file))].sort((a, b) => a - b);
 					expect(marked('bad'), where(ref, `lines marked bad for ${JSON.stringify(ref.bad)}`)).toEqual(byNumber(ref.bad));
 					expect(marked('good'), where(ref, `lines marked good for ${JSON.stringify(ref.good)}`)).toEqual(byNumber(ref.good));
 				});
 			});
 
-			it('offers the whole file for a region, and a download of the exact file', () => {
+			it('links a region to the whole file, highlighted on its own page at the region, and offers a download of the exact file', () => {
 				references.forEach((ref, i) => {
 					const source = readFileSync(join(ROOT, 'snippets', trap.id, ref.file), 'utf8');
-					const whole = page.all('details.snippet-whole', figures[i]);
-					expect(whole.length, where(ref, 'whole-file view')).toBe(ref.region ? 1 : 0);
+					const whole = page.all('a.snippet-whole-link', figures[i]);
+					expect(whole.length, where(ref, 'link to the whole file')).toBe(ref.region ? 1 : 0);
 					if (ref.region) {
-						const code = page.all('.line', page.one('pre', whole[0])).map((l) => page.text(l)).join('\n');
+						const href = page.attr(whole[0], 'href')!;
+						const filePage = linked(href);
+						const pre = filePage.one('pre.astro-code');
+						const code = filePage.all('.line', pre).map((l) => filePage.text(l)).join('\n');
 						expect(code, where(ref, 'whole file differs from the file')).toBe(extractRegion(source, ref.file).map((l) => l.text).join('\n'));
+						const first = extractRegion(source, ref.file, ref.region)[0].number;
+						expect(href.endsWith(`#L${first}`), where(ref, `whole-file link ${href} points at the region`)).toBe(true);
+						expect(filePage.attr(filePage.one(`#L${first}`), 'data-line')).toBe(String(first));
 					}
-					const href = page.attr(page.one('.snippet-actions a', figures[i]), 'href')!;
+					const href = page.attr(page.one('.snippet-actions a[download]', figures[i]), 'href')!;
 					expect(readFileSync(join(site, href), 'utf8'), where(ref, `download ${href}`)).toBe(source);
 				});
 			});
@@ -166,14 +190,18 @@ describe('the seed page', () => {
 		]);
 	});
 
-	it('marks the line that deadlocks and the line that fixes it', () => {
-		const marked = (file: string, kind: string) => {
+	it('marks the line that deadlocks and the line that fixes it, in the region and in the whole file behind it', () => {
+		const marked = (on: Page, within: ReturnType<Page['one']>, kind: string) =>
+			on.all('.line', within).filter((l) => on.attr(l, 'data-mark') === kind).map((l) => on.text(l).trim());
+		for (const [file, kind, line] of [
+			['failure.py', 'bad', 'await self.set_hash(path, digest(text))  # ❌ DEADLOCK — lock already held'],
+			['solution.py', 'good', 'await self._set_hash_locked(path, digest(text))  # ✓ No deadlock'],
+		]) {
 			const figure = page.all('figure.snippet').find((f) => page.attr(f, 'data-snippet')?.endsWith(`/${file}`))!;
-			return page.all('.line', figure).filter((l) => page.attr(l, 'data-mark') === kind).map((l) => page.text(l).trim());
-		};
-		// Marked in the region shown and again in the whole file behind it.
-		expect(marked('failure.py', 'bad')).toEqual(Array(2).fill('await self.set_hash(path, digest(text))  # ❌ DEADLOCK — lock already held'));
-		expect(marked('solution.py', 'good')).toEqual(Array(2).fill('await self._set_hash_locked(path, digest(text))  # ✓ No deadlock'));
+			expect(marked(page, figure, kind)).toEqual([line]);
+			const whole = linked(page.attr(page.one('a.snippet-whole-link', figure), 'href')!);
+			expect(marked(whole, whole.one('pre'), kind)).toEqual([line]);
+		}
 	});
 });
 

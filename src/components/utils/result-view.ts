@@ -9,13 +9,29 @@ export interface ResultView {
 	tone: 'pass' | 'fail' | 'unknown';
 	/** The headline, e.g. "Observed: deadlock, proven by a cycle … 6 ms after main() started". */
 	headline: string;
-	/** Further lines: the detection-off run, the workload summary, the runtime and time. */
+	/** Further lines: the detection-off run, the workload summary (runtime and time are in `badge`). */
 	details: string[];
 	/** The witness or error text, shown as preformatted text. */
 	evidence: string | null;
 	/** What `evidence` is. */
 	evidenceKind: 'witness' | 'error' | null;
+	/** The program's verification badge: verdict, runtime and version, date. */
+	badge: ProgramBadge;
 }
+
+/** The verification badge of one program, as its result panel shows it. */
+export interface ProgramBadge {
+	/** "Verified" (the last run agrees with the page), "Failed" (it does not), or "Not verified in this build". */
+	label: 'Verified' | 'Failed' | 'Not verified in this build';
+	/** The observed verdict of a current record. */
+	verdict: string | null;
+	/** "CPython 3.11.7" */
+	runtime: string | null;
+	/** "2026-11-26 08:40 UTC" */
+	ranAt: string | null;
+}
+
+const UNVERIFIED: ProgramBadge = { label: 'Not verified in this build', verdict: null, runtime: null, ranAt: null };
 
 /** "2026-11-26 08:40 UTC". */
 export function formatRanAt(iso: string): string {
@@ -48,6 +64,7 @@ export function resultView(f: Freshness): ResultView {
 			details: ['Run `npm test` (or `npm start`) to run it and show here what it does.'],
 			evidence: null,
 			evidenceKind: null,
+			badge: UNVERIFIED,
 		};
 	}
 	const { record } = f;
@@ -59,6 +76,7 @@ export function resultView(f: Freshness): ResultView {
 			details: [`The last run (${formatRanAt(record.ranAt)}) was of an earlier version, so its result is not shown. Run \`npm test\` to verify this one.`],
 			evidence: null,
 			evidenceKind: null,
+			badge: UNVERIFIED,
 		};
 	}
 	const { run, contract } = record;
@@ -71,7 +89,6 @@ export function resultView(f: Freshness): ResultView {
 		);
 	}
 	details.push(...describeSummary(run.returned));
-	details.push(`Ran on ${run.runtime.name} ${run.runtime.version}, ${formatRanAt(record.ranAt)}.`);
 	if (!record.matches) details.unshift(`This does not match what the page claims (${record.expect}); the test suite reports it as a failure.`);
 	const evidence = run.witness ? formatWitness(run.witness) : run.outcome === 'raised' ? (run.error?.text || run.error?.message || null) : null;
 	return {
@@ -81,5 +98,11 @@ export function resultView(f: Freshness): ResultView {
 		details,
 		evidence: evidence?.trimEnd() ?? null,
 		evidenceKind: run.witness ? 'witness' : evidence ? 'error' : null,
+		badge: {
+			label: record.matches ? 'Verified' : 'Failed',
+			verdict: run.outcome,
+			runtime: `${run.runtime.name} ${run.runtime.version}`,
+			ranAt: formatRanAt(record.ranAt),
+		},
 	};
 }

@@ -1,29 +1,7 @@
-import type { ShikiTransformer } from 'shiki';
 import type { SnippetLine } from '../../catalog/regions.ts';
 
 /** How a shown line is marked: the line that shows the bug, or the line that fixes it. */
 export type LineMark = 'bad' | 'good';
-
-/**
- * A Shiki transformer that gives every shown line its real line number in the snippet file
- * (`data-line`, which the CSS prints in the gutter) and marks the `bad` and `good` lines with
- * a class and an `aria-label` a screen reader announces.
- */
-export function snippetLinesTransformer(lines: SnippetLine[], marks: Map<number, LineMark>): ShikiTransformer {
-	return {
-		name: 'trap-catalog:snippet-lines',
-		line(node, index) {
-			const shown = lines[index - 1];
-			if (!shown) return;
-			node.properties['data-line'] = String(shown.number);
-			const mark = marks.get(shown.number);
-			if (mark) {
-				this.addClassToHast(node, `mark-${mark}`);
-				node.properties['data-mark'] = mark;
-			}
-		},
-	};
-}
 
 /** Marks keyed by real line number, `good` winning over `bad` if a line is named twice. */
 export function lineMarks(bad: number[], good: number[]): Map<number, LineMark> {
