@@ -18,6 +18,7 @@ export class Cache {
 		this.fetch = fetch;
 	}
 
+// #region get
 	async get(key: string): Promise<string> {
 		if (!this.values.has(key)) { // check...
 			// ...act after an await: every caller that checked meanwhile fetches too
@@ -25,6 +26,7 @@ export class Cache {
 		}
 		return this.values.get(key)!;
 	}
+// #endregion get
 }
 // #endregion cache
 

@@ -17,6 +17,7 @@ class Cache:
         self._values: dict[str, str] = {}
         self._in_flight: dict[str, asyncio.Task[str]] = {}
 
+# region flight
     async def get(self, key: str) -> str:
         if key in self._values:
             return self._values[key]
@@ -35,6 +36,7 @@ class Cache:
             return value
         finally:
             del self._in_flight[key]  # after a failure, the next caller fetches again
+# endregion flight
 # endregion cache
 
 

@@ -18,16 +18,19 @@ export class Cache {
 		this.fetch = fetch;
 	}
 
+// #region get
 	async get(key: string): Promise<string> {
 		const value = this.values.get(key);
 		if (value !== undefined) return value;
 		let flight = this.inFlight.get(key);
-		if (!flight) { // ✓ no await between this check and the line that claims the key
+		// No await between this check and the line that claims the key:
+		if (!flight) { // ✓
 			flight = this.fetchOnce(key);
 			this.inFlight.set(key, flight);
 		}
 		return flight;
 	}
+// #endregion get
 
 	private async fetchOnce(key: string): Promise<string> {
 		try {

@@ -17,6 +17,7 @@ class Cache:
         self._values: dict[str, str] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
+# region get
     async def get(self, key: str) -> str:
         if key in self._values:  # the fast path: no lock once the value is there
             return self._values[key]
@@ -27,6 +28,7 @@ class Cache:
             if key not in self._values:  # ✓
                 self._values[key] = await self._fetch(key)
         return self._values[key]
+# endregion get
 # endregion cache
 
 

@@ -81,7 +81,9 @@ async def run_round(make_pipeline, seed: int) -> dict:
 
 async def run_workload(make_pipeline, seeds: tuple[int, ...] = (1, 2, 3, 4)) -> dict:
     """Runs the producers and consumers against a fresh Pipeline per seed; returns what ran and was checked."""
-    rounds = [await run_round(make_pipeline, seed) for seed in seeds]
+    rounds = []
+    for seed in seeds:  # one after another: a failing round stops the run
+        rounds.append(await run_round(make_pipeline, seed))
     return {
         "producers": PRODUCERS * len(seeds),
         "concurrent": PRODUCERS + CONSUMERS,

@@ -22,6 +22,7 @@ export class Store {
 		this.db = db;
 	}
 
+// #region refresh
 	async refresh(key: string): Promise<void> {
 		await this.mutex.runExclusive(async () => {
 			// The mutex is held for a network round trip:
@@ -29,6 +30,7 @@ export class Store {
 			await this.saveLocked(key, value);
 		});
 	}
+// #endregion refresh
 
 	async set(key: string, value: Value): Promise<void> {
 		await this.mutex.runExclusive(() => this.saveLocked(key, value));

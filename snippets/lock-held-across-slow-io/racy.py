@@ -18,11 +18,13 @@ class Store:
         self._lock = asyncio.Lock()
         self._values: dict[str, Value] = {}
 
+# region refresh
     async def refresh(self, key: str) -> None:
         value = await self._remote.fetch(key)  # fast now: no lock held
         async with self._lock:
             # Saved even if a set() landed during the fetch:
             await self._save_locked(key, value)  # ❌
+# endregion refresh
 
     async def set(self, key: str, value: Value) -> None:
         async with self._lock:

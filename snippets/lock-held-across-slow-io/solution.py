@@ -19,6 +19,7 @@ class Store:
         self._values: dict[str, Value] = {}
         self._versions: dict[str, int] = {}
 
+# region writes
     async def refresh(self, key: str) -> None:
         # 1. Copy what the I/O needs (here, the version) under the lock.
         async with self._lock:
@@ -40,6 +41,7 @@ class Store:
         await self._db.save(key, value)
         self._values[key] = value
         self._versions[key] = self._versions.get(key, 0) + 1
+# endregion writes
 # endregion store
 
 

@@ -22,6 +22,7 @@ export class Store {
 		this.db = db;
 	}
 
+// #region refresh
 	async refresh(key: string): Promise<void> {
 		// 1. Copy what the I/O needs (here, the version) under the mutex.
 		const seen = await this.mutex.runExclusive(() => this.versions.get(key) ?? 0);
@@ -33,6 +34,7 @@ export class Store {
 			await this.saveLocked(key, value);
 		});
 	}
+// #endregion refresh
 
 	async set(key: string, value: Value): Promise<void> {
 		await this.mutex.runExclusive(() => this.saveLocked(key, value));

@@ -19,6 +19,7 @@ class Mailbox:
         self._messages: deque[str] = deque()
         self._arrived = asyncio.Event()
 
+# region methods
     async def post(self, message: str) -> None:
         self._messages.append(message)
         self._arrived.set()
@@ -28,6 +29,7 @@ class Mailbox:
         # Erases every post since the Event was set, not just the one we take:
         self._arrived.clear()  # ❌
         return self._messages.popleft()
+# endregion methods
 # endregion mailbox
 
 

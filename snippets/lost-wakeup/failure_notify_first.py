@@ -28,6 +28,7 @@ class TaskStore:
     async def get_status(self, task_id: str) -> str:
         return self._status[task_id]
 
+# region waits
     async def update(self, task_id: str, status: str) -> None:
         self._status[task_id] = status
         if (event := self._update_events.get(task_id)) is not None:
@@ -44,6 +45,7 @@ async def watch(store: TaskStore, task_id: str, report) -> str:
         await report(status)  # an await between the check and the wait
         await store.wait_for_update(task_id)
     return status
+# endregion waits
 # endregion store
 
 

@@ -17,6 +17,7 @@ class Mailbox:
         self._messages: deque[str] = deque()
         self._changed = asyncio.Condition()
 
+# region methods
     async def post(self, message: str) -> None:
         # The state changes under the condition's lock...
         async with self._changed:
@@ -28,6 +29,7 @@ class Mailbox:
             # ...and waiters test the state, not a signal:
             await self._changed.wait_for(lambda: self._messages)  # ✓
             return self._messages.popleft()
+# endregion methods
 # endregion mailbox
 
 

@@ -20,6 +20,7 @@ class TaskStore:
         async with self._changed:
             self._status[task_id] = "working"
 
+# region waits
     async def update(self, task_id: str, status: str) -> None:
         async with self._changed:
             self._status[task_id] = status
@@ -40,6 +41,7 @@ async def watch(store: TaskStore, task_id: str, report) -> str:
         await report(status)
         status = await store.wait_for_change(task_id, status)
     return status
+# endregion waits
 # endregion store
 
 

@@ -19,16 +19,14 @@ _lock_held: ContextVar[bool] = ContextVar("lock_held", default=False)
 
 
 class Store:
-    """Content hashes per file, written to one database connection."""
-
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def _locked(self):
-        """Takes the lock, unless this caller already holds it."""
-        if _lock_held.get():  # ❌ a child task sees its parent's flag too
+        # A child task sees its parent's flag too:
+        if _lock_held.get():  # ❌
             yield
             return
         async with self._lock:

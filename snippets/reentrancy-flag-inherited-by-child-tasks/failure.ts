@@ -26,11 +26,13 @@ export class Store {
 		this.conn = conn;
 	}
 
-	/** Runs fn holding the mutex, unless this caller already holds it. */
+// #region locked
 	private async locked<T>(fn: () => Promise<T>): Promise<T> {
-		if (mutexHeld.getStore()) return fn(); // ❌ a child of the holder sees the flag too
+		// A child of the holder sees the flag too:
+		if (mutexHeld.getStore()) return fn(); // ❌
 		return this.mutex.runExclusive(() => mutexHeld.run(true, fn));
 	}
+// #endregion locked
 
 	async setHash(path: string, hash: string): Promise<void> {
 		await this.locked(async () => {

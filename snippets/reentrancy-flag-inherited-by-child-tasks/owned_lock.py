@@ -1,7 +1,7 @@
 """A reentrant asyncio lock done right: the owner is the task, kept on the lock, so child tasks do not inherit it.
 
 The task that holds the lock may take it again (the depth counts how often); any other task,
-a child of the holder included, waits. Used by owner_token.py and owner_token_gather.py.
+a child of the holder included, waits. Used by owner_token.py.
 """
 import asyncio
 from contextlib import asynccontextmanager

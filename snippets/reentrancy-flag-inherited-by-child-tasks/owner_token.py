@@ -23,10 +23,12 @@ class Store:
             await self._conn.execute(path, hash)
             await self._conn.commit()
 
+# region set_many
     async def set_many(self, items: list[tuple[str, str]]) -> None:
         async with self._lock.hold():
             for path, hash in items:
                 await self.set_hash(path, hash)  # re-enters from the same task: depth 2
+# endregion set_many
 # endregion store
 
 

@@ -26,15 +26,17 @@ export class Store {
 		});
 	}
 
+// #region set_many
 	async setMany(items: Array<[string, string]>): Promise<void> {
 		await this.mutex.runExclusive(async () => { // one transaction for the batch
 			await this.conn.begin();
 			for (const [path, hash] of items) {
-				await this.setHashLocked(path, hash); // ✓ one write at a time
+				await this.setHashLocked(path, hash); // ✓
 			}
 			await this.conn.commit();
 		});
 	}
+// #endregion set_many
 
 	/** Caller MUST hold the mutex. */
 	private async setHashLocked(path: string, hash: string): Promise<void> {
