@@ -2,7 +2,7 @@ import { formatRanAt } from '../components/utils/result-view.ts';
 import { verdictLine } from '../verify/report.ts';
 import type { Freshness } from '../verify/results.ts';
 import type { RunResult } from '../verify/run-snippet.ts';
-import { formatWitness } from '../verify/witness.ts';
+import { formatWitness } from '../verify/words.ts';
 
 /** A lock-order inversion the engine saw, even in a run that did not deadlock (see RunResult). */
 export interface PotentialDeadlockFact {

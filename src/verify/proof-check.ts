@@ -5,7 +5,6 @@
  * futures, executors, joins), instead of demanding that every waiter waits for an owned lock.
  */
 import type { Witness as FactsWitness, WitnessResource, WitnessTask } from './facts.ts';
-import type { Witness as LegacyWitness } from './witness.ts';
 
 /** Resource kinds whose waiters are freed by a holder's release; the others by a waker. */
 const LOCK_LIKE = new Set(['lock', 'rlock']);
@@ -22,12 +21,10 @@ const describeResource = (r: WitnessResource) => `${r.type || r.kind} "${r.name}
  *   is named, and each of its `can-wake` edges points at an agent that is stuck or done (or it
  *   has none: nothing left could wake it);
  * - a cycle: every member is in the witness.
- * Witnesses of protocol v1 (no `reason`) get the earlier check: every waiter waits for a lock
- * that is held, with the place it was taken.
  */
-export function explainProof(witness: FactsWitness | LegacyWitness | null | undefined): string[] {
+export function explainProof(witness: FactsWitness | null | undefined): string[] {
 	if (!witness) return ['the run reports a deadlock but sends no witness: a reader cannot see who waits for what'];
-	if (!('reason' in witness)) return explainLegacy(witness);
+	if (!('reason' in witness)) return ['the witness is not in the facts protocol (src/verify/facts.ts): update the harness'];
 	const w = witness;
 	const missing: string[] = [];
 	if (w.reason === 'timeout') missing.push('the witness gives "timeout" as the reason of a deadlock: no proof shape (cycle, quiescent loop, blocked threads)');
@@ -88,17 +85,4 @@ export function explainProof(witness: FactsWitness | LegacyWitness | null | unde
 	if (w.reason === 'wait-cycle' && !(w.cycle && w.cycle.length >= 2)) missing.push('the reason is a wait-for cycle, but the witness gives no cycle');
 	for (const id of w.cycle ?? []) if (!known(id)) missing.push(`the cycle names ${id}, which the witness does not describe`);
 	return [...new Set(missing)];
-}
-
-/** Protocol v1: every waiter waits for a lock that is held, with the place it was taken. */
-function explainLegacy(w: LegacyWitness): string[] {
-	const waiting = w.tasks.filter((t) => t.waitsFor);
-	if (waiting.length === 0) return ['the witness names no waiting task (protocol v1 witnesses only describe lock waits)'];
-	const missing: string[] = [];
-	for (const t of waiting) {
-		const lock = w.locks.find((l) => l.id === t.waitsFor);
-		if (!lock?.owner) missing.push(`${t.name} waits on ${lock?.name ?? t.waitsFor}, which the witness shows held by no one`);
-		else if (!lock.acquiredAt?.length) missing.push(`${t.name} waits on ${lock.name}, held by ${lock.owner}, but not where it was taken`);
-	}
-	return missing;
 }

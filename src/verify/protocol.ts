@@ -1,6 +1,5 @@
 import { DETECTORS, VERDICTS, type DetectedBy, type Verdict } from './verdict.ts';
-import type { PotentialDeadlock } from './facts.ts';
-import type { Witness } from './witness.ts';
+import type { PotentialDeadlock, Witness } from './facts.ts';
 
 /**
  * What a harness (src/verify/python/harness.py, src/verify/node/harness.ts) writes to file

@@ -1,5 +1,5 @@
 import type { RunResult } from './run-snippet.ts';
-import { formatWitness } from './witness.ts';
+import { formatWitness } from './words.ts';
 import { formatPotentialDeadlocks } from './words.ts';
 
 /** "4 ms", "1.2 s": durations as a reader scans them. */

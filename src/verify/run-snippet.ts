@@ -5,11 +5,10 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { descriptorOf, LANGUAGE_BY_EXTENSION, languageOf, type LanguageDescriptor, type SnippetLanguage } from './languages.ts';
 import { runProcess } from './process-runner.ts';
-import type { PotentialDeadlock } from './facts.ts';
+import type { PotentialDeadlock, Witness } from './facts.ts';
 import { projectRootOf, publishable } from './paths.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
 import type { DetectedBy, Verdict } from './verdict.ts';
-import type { Witness } from './witness.ts';
 
 export type { SnippetLanguage };
 

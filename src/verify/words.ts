@@ -210,7 +210,9 @@ function explainWait(g: Graph, agentId: string, seen: Set<string>, depth: number
 	} else if (r.kind === 'lock' || r.kind === 'rlock') {
 		parts.push('which no one holds');
 	} else {
-		return `${parts[0]}${r.kind === 'event' || !g.wakersOf(r.id).some((x) => x.agent !== agentId) ? ', ' : '; '}${wakersText(g, r, edge.op, agentId, seen, depth)}`;
+		const others = g.wakersOf(r.id).some((x) => x.agent !== agentId);
+		const self = g.wakersOf(r.id).some((x) => x.agent === agentId);
+		return `${parts[0]}${others || self ? '; ' : ', '}${wakersText(g, r, edge.op, agentId, seen, depth)}`;
 	}
 	return parts.filter(Boolean).join(', ');
 }
@@ -241,9 +243,15 @@ function onward(g: Graph, agentId: string, seen: Set<string>, depth: number): st
 }
 
 function wakersText(g: Graph, r: WitnessResource, op: WaitOp, waiter: string, seen: Set<string>, depth: number): string {
-	const wakers = g.wakersOf(r.id).filter((x) => x.agent !== waiter);
+	const all = g.wakersOf(r.id);
+	const wakers = all.filter((x) => x.agent !== waiter);
 	const verb = neededVerb(r, op);
-	if (!wakers.length) return `which nothing left to run will ${verb}`;
+	if (!wakers.length) {
+		const self = all.find((x) => x.agent === waiter);
+		if (!self) return `which nothing left to run will ${verb}`;
+		const kind = g.task(waiter)?.kind === 'thread' ? 'thread' : 'task';
+		return `only this ${kind} itself could ${WAKE_VERB[self.op] ?? `${verb} it`}, and it is the one waiting`;
+	}
 	const role = WAKE_VERB[wakers[0].op] ?? `${verb} it`;
 	const named = wakers.slice(0, LIMITS.wakersNamed).map((x) => `${code(g.task(x.agent)?.name ?? x.agent)}${onward(g, x.agent, seen, depth)}`);
 	const more = wakers.length > LIMITS.wakersNamed ? ` and ${wakers.length - LIMITS.wakersNamed} more` : '';

@@ -116,7 +116,7 @@ describe(`the site built with SITE_URL=${SITE_URL} (base path ${BASE})`, () => {
 	it('offers each snippet download as the exact file', async () => {
 		const { text } = await get(`${BASE}traps/${SEED}/`);
 		const page = new Page(text);
-		const hrefs = page.all('.snippet-actions a').map((a) => page.attr(a, 'href')!);
+		const hrefs = page.all('.snippet-actions a[download]').map((a) => page.attr(a, 'href')!);
 		expect(hrefs.length).toBeGreaterThan(0);
 		for (const href of hrefs) {
 			expect(href.startsWith(`${BASE}snippets/${SEED}/`), href).toBe(true);

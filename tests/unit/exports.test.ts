@@ -18,7 +18,13 @@ const run = (over: Partial<RunResult> = {}): RunResult => ({
 	timeoutMs: 5000,
 	detect: true,
 	runtime: { name: 'CPython', version: '3.11.7' },
-	witness: { summary: 'Task "a" waits for Store._lock, which it already holds', cycle: null, tasks: [], locks: [] },
+	witness: {
+		reason: 'wait-cycle',
+		cycle: ['task:a', 'lock:1', 'task:a'],
+		tasks: [{ id: 'task:a', kind: 'task', name: 'a', state: 'waiting', chain: [{ function: 'a', file: 'failure.py', line: 6 }] }],
+		resources: [{ id: 'lock:1', kind: 'lock', name: 'Store._lock', type: 'asyncio.Lock', holders: [{ agent: 'task:a', acquiredAt: [{ function: 'a', file: 'failure.py', line: 5 }] }], waiters: ['task:a'] }],
+		edges: [{ relation: 'waits', from: 'task:a', to: 'lock:1', op: 'acquire' }],
+	},
 	error: null,
 	returned: null,
 	stdout: '',
@@ -129,7 +135,7 @@ describe('trapCard', () => {
 
 	it('notes the observed verdict in verdictLine\'s words, with the date, and the witness summary', () => {
 		expect(card).toContain(`Observed: ${verdictLine(run())}, 2026-11-26 08:40 UTC.`);
-		expect(card).toContain('Witness: Task "a" waits for Store._lock, which it already holds');
+		expect(card).toContain('Witness: Task `a` waits for Lock `Store._lock`, which it already holds (acquired in `a` at failure.py:5)');
 	});
 
 	it('says plainly when a program was not verified, and never shows a stale result', () => {
@@ -167,7 +173,7 @@ describe('catalog.json', () => {
 				detector: 'cycle',
 				runtime: { name: 'CPython', version: '3.11.7' },
 				ranAt: '2026-11-26T08:40:12.000Z',
-				witnessSummary: 'Task "a" waits for Store._lock, which it already holds',
+				witnessSummary: 'Task `a` waits for Lock `Store._lock`, which it already holds (acquired in `a` at failure.py:5)',
 				potentialDeadlocks: [],
 			},
 		});

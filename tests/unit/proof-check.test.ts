@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame, Witness, WitnessResource, WitnessTask } from '../../src/verify/facts.ts';
 import { explainProof } from '../../src/verify/proof-check.ts';
-import type { Witness as LegacyWitness } from '../../src/verify/witness.ts';
 
 const f = (fn: string, file: string, line: number): Frame => ({ function: fn, file, line });
 const task = (name: string, extra: Partial<WitnessTask> = {}): WitnessTask => ({
@@ -123,20 +122,5 @@ describe('explainProof: what a deadlock witness must show, per kind', () => {
 			edges: [waits('task:caller', 'lock:Store._lock'), waits('task:caller-42', 'lock:Store._lock')],
 		};
 		expect(explainProof(w)).toEqual([]);
-	});
-});
-
-describe('explainProof on protocol v1 witnesses (until both harnesses send facts)', () => {
-	const legacy = (owner: string | null, acquiredAt: LegacyWitness['locks'][number]['acquiredAt']): LegacyWitness => ({
-		summary: 'caller waits for Store._lock',
-		cycle: null,
-		tasks: [{ id: 'task:caller', kind: 'task', name: 'caller', state: 'waiting', waitsFor: 'lock:1', chain: [] }],
-		locks: [{ id: 'lock:1', name: 'Store._lock', kind: 'asyncio.Lock', owner, acquiredAt, waiters: ['task:caller'] }],
-	});
-
-	it('keeps the earlier rule: every waiter waits for a held lock with the place it was taken', () => {
-		expect(explainProof(legacy('task:caller', [f('rebuild', 'failure.py', 33)]))).toEqual([]);
-		expect(explainProof(legacy(null, null))).toEqual(['caller waits on Store._lock, which the witness shows held by no one']);
-		expect(explainProof(legacy('task:caller', []))).toEqual(['caller waits on Store._lock, held by task:caller, but not where it was taken']);
 	});
 });

@@ -74,6 +74,20 @@ describe('freshness and what a page says', () => {
 		expect(v.details[0]).toMatch(/does not match what the page claims \(deadlock\)/);
 	});
 
+	it('shows a lock-order inversion under the program, and nothing when there is none', () => {
+		const inversion = {
+			locks: ['Account.lock', 'Ledger.lock'],
+			orders: [
+				{ task: 'transfer', holding: { lock: 'Account.lock', at: 'lucky.py:12' }, took: { lock: 'Ledger.lock', at: 'lucky.py:13' } },
+				{ task: 'audit', holding: { lock: 'Ledger.lock', at: 'lucky.py:20' }, took: { lock: 'Account.lock', at: 'lucky.py:21' } },
+			],
+		};
+		const v = resultView(freshness(record({ run: run({ outcome: 'completed', detectedBy: null, potentialDeadlocks: [inversion] }) }), 'abc'));
+		expect(v.warning).toContain('`Account.lock` and `Ledger.lock` are taken in both orders');
+		expect(v.warning).toContain('lucky.py:21');
+		expect(resultView(freshness(record({}), 'abc')).warning).toBeNull();
+	});
+
 	it('summarises a workload', () => {
 		expect(describeSummary({ callers: 400, concurrent: 100, invariants: ['a', 'b'] })).toEqual([
 			'Workload: callers: 400, concurrent: 100.',

@@ -137,6 +137,30 @@ describe('summarize: one sentence per kind, the same whichever harness sent the 
 		expect(summarize(w)).toContain('waits for a permit of Semaphore `Pool._slots` (0 of 1 free), held by Task `worker-1`, whose code that took it raised without releasing it (acquired in `Pool.run` at pool.py:17)');
 	});
 
+	it('a job waiting for a job behind it in its own one-worker pool', () => {
+		const w: Witness = {
+			reason: 'threads-blocked',
+			cycle: null,
+			tasks: [
+				{ id: 'thread:MainThread', kind: 'thread', name: 'MainThread', state: 'waiting', chain: [f('main', 'pool.py', 17)] },
+				{ id: 'thread:worker_0', kind: 'thread', name: 'worker_0', state: 'waiting', chain: [f('outer_job', 'pool.py', 9)] },
+			],
+			resources: [
+				{ id: 'future:handle', kind: 'future', name: 'handle', type: 'concurrent.futures.Future', waiters: ['thread:MainThread'] },
+				{ id: 'executor:pool', kind: 'executor', name: 'pool', type: 'concurrent.futures.ThreadPoolExecutor', waiters: ['thread:worker_0'], state: { workers: 1, busy: 1 } },
+			],
+			edges: [
+				{ relation: 'waits', from: 'thread:MainThread', to: 'future:handle', op: 'result' },
+				{ relation: 'can-wake', from: 'future:handle', to: 'thread:worker_0', op: 'complete' },
+				{ relation: 'waits', from: 'thread:worker_0', to: 'executor:pool', op: 'result' },
+				{ relation: 'can-wake', from: 'executor:pool', to: 'thread:worker_0', op: 'run' },
+			],
+		};
+		expect(summarize(w)).toBe(
+			'Thread `MainThread` waits for the result of Future `handle`; the only thread that could complete it, `worker_0`, which waits for a free worker of ThreadPoolExecutor `pool` (1 of 1 busy); only this thread itself could run it, and it is the one waiting; 2 threads wait for good; no live thread can wake them',
+		);
+	});
+
 	it('a timeout says no deadlock was proven', () => {
 		const w: Witness = { reason: 'timeout', cycle: null, tasks: [task('slow', { state: 'running' })], resources: [], edges: [], timeoutMs: 2000 };
 		expect(summarize(w)).toMatch(/^main\(\) had not returned after 2\.00 s and no deadlock was proven/);

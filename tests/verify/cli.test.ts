@@ -26,12 +26,14 @@ describe.concurrent('npm run check', () => {
 		expect(r).toMatchObject({ outcome: 'deadlock', detectedBy: 'cycle', runtime: { name: 'CPython' } });
 		expect(r.elapsedMs).toBeGreaterThanOrEqual(0);
 		expect(r.elapsedMs).toBeLessThan(r.timeoutMs);
-		const waiter = r.witness.tasks.find((t: { waitsFor?: string }) => t.waitsFor);
+		const edge = r.witness.edges.find((e: { relation: string }) => e.relation === 'waits');
+		const waiter = r.witness.tasks.find((t: { id: string }) => t.id === edge.from);
 		expect(waiter).toMatchObject({ name: 'upserter', kind: 'task' });
 		expect(waiter.chain.map((f: { function: string }) => f.function)).toEqual(expect.arrayContaining(['Cache.upsert', 'Cache.get']));
-		const lock = r.witness.locks.find((l: { id: string }) => l.id === waiter.waitsFor);
-		expect(lock).toMatchObject({ name: 'Cache._lock', owner: waiter.id });
-		expect(lock.acquiredAt.at(-1)).toMatchObject({ function: 'Cache.upsert', file: 'asyncio_self_deadlock.py', line: 15 });
+		const lock = r.witness.resources.find((l: { id: string }) => l.id === edge.to);
+		expect(lock).toMatchObject({ name: 'Cache._lock', kind: 'lock', holders: [{ agent: waiter.id }] });
+		expect(lock.holders[0].acquiredAt.at(-1)).toMatchObject({ function: 'Cache.upsert', file: 'asyncio_self_deadlock.py', line: 15 });
+		expect(r.potentialDeadlocks).toEqual([]);
 		expect(r.witness.cycle).toEqual([waiter.id, lock.id, waiter.id]);
 	});
 
@@ -39,8 +41,7 @@ describe.concurrent('npm run check', () => {
 		const { status, stdout } = await check([`${FIXTURES}/asyncio_self_deadlock.py`]);
 		expect(status).toBe(0);
 		expect(stdout).toMatch(/asyncio_self_deadlock\.py: deadlock, proven by a cycle in the wait-for graph \d+ ms after main\(\) started \(CPython 3\.\d+\.\d+\)/);
-		expect(stdout).toContain('waits for Cache._lock (asyncio.Lock)');
-		expect(stdout).toContain('since Cache.upsert (asyncio_self_deadlock.py:15)');
+		expect(stdout).toContain('Task `upserter` waits for Lock `Cache._lock`, which it already holds (acquired in `Cache.upsert` at asyncio_self_deadlock.py:15)');
 	});
 
 	it('runs TypeScript files too', async () => {

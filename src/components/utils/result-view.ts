@@ -1,6 +1,6 @@
 import type { Freshness } from '../../verify/results.ts';
 import { formatMs, verdictLine } from '../../verify/report.ts';
-import { formatWitness } from '../../verify/witness.ts';
+import { formatPotentialDeadlocks, formatWitness } from '../../verify/words.ts';
 
 /** What a page shows under a program, computed from its last verification record. */
 export interface ResultView {
@@ -15,6 +15,8 @@ export interface ResultView {
 	evidence: string | null;
 	/** What `evidence` is. */
 	evidenceKind: 'witness' | 'error' | null;
+	/** The lock-order warning of a run that showed a potential deadlock (whatever its verdict), or null. */
+	warning: string | null;
 	/** The program's verification badge: verdict, runtime and version, date. */
 	badge: ProgramBadge;
 }
@@ -64,6 +66,7 @@ export function resultView(f: Freshness): ResultView {
 			details: ['Run `npm test` (or `npm start`) to run it and show here what it does.'],
 			evidence: null,
 			evidenceKind: null,
+			warning: null,
 			badge: UNVERIFIED,
 		};
 	}
@@ -76,6 +79,7 @@ export function resultView(f: Freshness): ResultView {
 			details: [`The last run (${formatRanAt(record.ranAt)}) was of an earlier version, so its result is not shown. Run \`npm test\` to verify this one.`],
 			evidence: null,
 			evidenceKind: null,
+			warning: null,
 			badge: UNVERIFIED,
 		};
 	}
@@ -98,6 +102,7 @@ export function resultView(f: Freshness): ResultView {
 		details,
 		evidence: evidence?.trimEnd() ?? null,
 		evidenceKind: run.witness ? 'witness' : evidence ? 'error' : null,
+		warning: formatPotentialDeadlocks(run.potentialDeadlocks) || null,
 		badge: {
 			label: record.matches ? 'Verified' : 'Failed',
 			verdict: run.outcome,

@@ -5,15 +5,19 @@ One module per job:
 - report:        the protocol on the report fd (hello, started, one verdict, exit);
 - frames:        call and await chains as the witness shows them;
 - naming:        readable lock names from the line that created the lock;
+- vocabulary:    the codes this harness may send (a copy of src/verify/vocabulary.ts, tested);
 - waitgraph:     lock records, thread identities and the wait-for graph with its cycle search;
 - asyncio_locks: asyncio.Lock with owner tracking and the cycle check before a task waits;
 - thread_locks:  threading.Lock / RLock replacements with the same;
+- lockorder:     lock order by lock class, lockdep-style: potential deadlocks on every verdict;
+- primitives:    creation sites and users of the other waitables; threads parked in Condition.wait;
+- waits:         what a task or thread waits on (resource, kind, op), read when a witness is built;
 - cancellation:  whether a timer or pending cancel may still break a task's wait;
 - stuck:         which threads can never run again (lock waits, joins), for proofs with threads;
 - executors:     work in flight in ThreadPoolExecutors (what could still wake a loop);
 - quiescence:    the proof that an event loop can never wake up again;
 - watchdog:      the timeout, and the proof that every thread is stuck for good;
-- witness:       builds the witness JSON for a verdict;
+- witness:       builds the witness facts (src/verify/facts.ts) for a verdict: no English;
 - loader:        imports the snippet and finds main();
 - runner:        calls main() (sync or async) and turns the outcome into a verdict;
 - session:       wires the above together for harness.py.
@@ -29,5 +33,16 @@ where the program would still have ended):
 - threads that run C code without Python frames, and finalizers run when a thread ends, are
   invisible to the thread analysis;
 - locks created before the harness started, by concurrent.futures itself, or through
-  _thread.allocate_lock are not tracked (a wait on them is never part of a proof).
+  _thread.allocate_lock are not tracked (a wait on them is never part of a proof);
+- a thread counts as stuck in Condition.wait() (Event, Queue, Semaphore, Barrier, Future.result
+  underneath) only while no notify has reached it and only when every other thread is stuck too:
+  any running thread could notify. A wait with a timeout, a thread in C code (sleep, I/O, a C
+  queue such as SimpleQueue), a thread starting or without a Python frame, or a Python signal
+  handler means no proof;
+- an asyncio Event/Condition/Semaphore/Queue wait is proven only by quiescence (nothing left on
+  the loop, no timers, I/O or threads that could act): who "could" set or fill it is not guessed;
+  `can-wake` edges (a queue's producers/consumers, a condition's notifiers, the task or worker
+  that completes a future) are what the harness saw, for the reader, not the proof;
+- lock order is by creation site: two locks created on one line are one class (their mutual
+  order is not checked), and a gate lock held around both orders does not silence a warning.
 """

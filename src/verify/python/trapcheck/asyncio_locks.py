@@ -14,7 +14,7 @@ import asyncio.tasks
 import dis
 import sys
 
-from . import cancellation, frames, report, waitgraph, witness
+from . import cancellation, frames, lockorder, report, waitgraph, witness
 
 Lock = asyncio.locks.Lock
 _orig = {}
@@ -31,6 +31,10 @@ def install():
     active = waitgraph.active
     events = waitgraph.events
     live_stack = frames.live_stack
+    took = lockorder.took
+    wants = lockorder.wants
+    held = lockorder._held
+    released = lockorder.released
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
@@ -40,6 +44,9 @@ def install():
         rec = self.__dict__.get("_tc_rec")
         if rec is None:
             rec = self._tc_rec = waitgraph.LockRecord("asyncio.Lock", None)
+        task = current_task()
+        if task is not None and task in held:
+            wants(task, rec, sys._getframe(1))
         waiters = self._waiters
         if self._locked or (waiters and not all(w.cancelled() for w in waiters)):
             task = current_task()
@@ -63,9 +70,11 @@ def install():
                         active.pop(rec.id, None)
         else:
             await orig_acquire(self)
-        rec.owner = current_task()
-        rec.acquired = live_stack(sys._getframe(1), task_only=True)
+        owner = rec.owner = current_task()
+        stack = rec.acquired = live_stack(sys._getframe(1), task_only=True)
         active[rec.id] = rec
+        if owner is not None:
+            took(owner, rec)
         events.value += 1
         return True
 
@@ -74,8 +83,10 @@ def install():
         if rec is not None and self._locked:
             loop = get_running_loop()
             task = current_task(loop) if loop is not None else None
-            if rec.owner is not None and task is not rec.owner:
-                rec.tainted = True
+            if rec.owner is not None:
+                if task is not rec.owner:
+                    rec.tainted = True
+                released(rec.owner, rec)
             rec.owner = None
             rec.acquired = None
             if not rec.waiters:

@@ -22,6 +22,17 @@ def install():
     """Counts work items from now on."""
     item = cft._WorkItem
     orig_init, orig_run = item.__init__, item.run
+    orig_submit = cft.ThreadPoolExecutor.submit
+    get_ident = _thread.get_ident
+
+    def submit(self, *args, **kwargs):
+        fut = orig_submit(self, *args, **kwargs)
+        try:
+            fut.__dict__["_tc_executor"] = self
+            fut.__dict__["_tc_fn"] = args[0] if args else kwargs.get("fn")  # named in a witness only
+        except Exception:
+            pass
+        return fut
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
@@ -30,13 +41,19 @@ def install():
 
     def run(self, *args, **kwargs):
         try:
+            try:
+                self.future.__dict__["_tc_runner"] = get_ident()
+            except Exception:
+                pass
             return orig_run(self, *args, **kwargs)
         finally:
             with _lock:
                 _in_flight[0] -= 1
 
+    submit.__name__, submit.__qualname__, submit.__doc__ = orig_submit.__name__, orig_submit.__qualname__, orig_submit.__doc__
     item.__init__ = __init__
     item.run = run
+    cft.ThreadPoolExecutor.submit = submit
 
 
 def worker_idents():

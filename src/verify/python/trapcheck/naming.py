@@ -1,7 +1,9 @@
 """Readable lock names, taken from the line that created the lock.
 
 `self._lock = asyncio.Lock()` in a method of `Store` is "Store._lock"; `LOCK = threading.Lock()` at
-module level is "LOCK"; anything else falls back to "asyncio.Lock created at file.py:12". Names are
+module level is "LOCK"; anything else falls back to "asyncio.Lock@file.py:12" (a name, not a
+sentence: words.ts writes the sentences), or the bare type when it was created before the harness
+started. Names are
 worked out only when a witness is built: the source is parsed then, never on the hot path.
 """
 import ast
@@ -13,16 +15,16 @@ _trees = {}
 
 
 def lock_name(kind, site):
-    """The name a developer would use for the lock created at `site` ((code, lasti, line), as
-    recorded by frames.creation_site), or "<kind> created at <file>:<line>"."""
+    """The name a developer would use for the resource created at `site` ((code, lasti, line), as
+    recorded by frames.creation_site), or "<kind>@<file>:<line>", or `kind` without a site."""
     if site is None:
-        return f"{kind} (created before the harness started)"
+        return kind
     code, lasti, line = site
     try:
         name = _name_from_source(code, lasti, line)
     except Exception:  # a name is a courtesy: never let it break a verdict
         name = None
-    return name or f"{kind} created at {frames.display_path(code.co_filename)}:{line}"
+    return name or f"{kind}@{frames.display_path(code.co_filename)}:{line}"
 
 
 def _call_position(code, lasti, line):

@@ -101,7 +101,7 @@ def quiescent_tasks(loop, selector):
 
 def _idle(loop, selector):
     # Work in flight can only be stuck for good if some thread waits on a lock (a stuck worker).
-    if (executors.in_flight() and not waitgraph.thread_waits) or loop._ready or loop._stopping:
+    if (executors.in_flight() and not (waitgraph.thread_waits or waitgraph.cond_waits)) or loop._ready or loop._stopping:
         return False
     for handle in loop._scheduled:
         if not handle._cancelled:

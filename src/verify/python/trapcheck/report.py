@@ -61,8 +61,10 @@ class Reporter:
         elapsed = self.elapsed_ms()
         if self._started_at is None:
             # Stuck or failed while loading: there is no main() run to give a verdict on.
-            summary = witness.get("summary") if witness else None
-            why = error["text"] if error else summary or outcome
+            # (The message of `unrunnable` is the one English text this harness sends: it is shown
+            # as is, like an error message, and it is never a witness.)
+            reason = witness.get("reason") if witness else None
+            why = error["text"] if error else f"{outcome} ({reason})" if reason else outcome
             self._finish({"type": "unrunnable", "message": f"it does not load: {why}"})
         msg = {
             "type": "verdict",
@@ -72,6 +74,7 @@ class Reporter:
             "witness": witness,
             "error": error,
         }
+        msg["potentialDeadlocks"] = _potential_deadlocks()
         if has_returned:
             msg["returned"] = returned
         self._finish(msg)
@@ -115,11 +118,24 @@ def _plain(msg, err):
     """`msg` reduced to what always serialises, saying what was dropped."""
     plain = {k: v for k, v in msg.items() if k not in ("witness", "returned")}
     if msg.get("witness"):
-        summary = str(msg["witness"].get("summary", ""))
-        plain["witness"] = {"summary": f"{summary} (witness cut: {err})", "cycle": None, "tasks": [], "locks": []}
+        w = msg["witness"]
+        plain["witness"] = {"reason": w.get("reason", "timeout"), "cycle": None, "tasks": [], "resources": [], "edges": []}
+    plain["potentialDeadlocks"] = []
     if "returned" in msg:
         plain["returned"] = repr(msg["returned"])
     return plain
+
+
+def _potential_deadlocks():
+    """Lock-order inversions seen so far ([] when none, or when they cannot be worked out)."""
+    try:
+        from . import lockorder
+
+        return lockorder.potential_deadlocks()
+    except Exception:
+        if DEBUG:
+            raise
+        return []
 
 
 def _flush_std_streams(wait_s=0.2):

@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 
-from . import asyncio_locks, executors, frames, loader, quiescence, report, runner, thread_locks, waitgraph
+from . import asyncio_locks, executors, frames, loader, lockorder, primitives, quiescence, report, runner, thread_locks, waitgraph
 from .watchdog import Watchdog
 
 USAGE = "harness.py --report-fd FD --timeout-ms N [--no-detect] /absolute/path/snippet.py"
@@ -26,9 +26,11 @@ def parse_args(argv):
 
 
 def install_detectors():
-    """Instruments asyncio.Lock, threading.Lock/RLock, thread pools and event loops. Must run
+    """Instruments asyncio.Lock, threading.Lock/RLock, the other waitables (primitives.py), thread
+    pools and event loops. Must run
     before the snippet is imported: only locks created afterwards are tracked."""
     executors.install()
+    primitives.install()
     asyncio_locks.install()
     thread_locks.install()
     quiescence.install()
@@ -50,6 +52,7 @@ def main(argv):
     def forked_child():
         reporter.disabled = True
         waitgraph.reset_after_fork()
+        lockorder.forget_all()
 
     os.register_at_fork(after_in_child=forked_child)
     frames.set_snippet_dir(os.path.dirname(path))

@@ -3,12 +3,18 @@
 A thread is stuck for good when it
 - waits without timeout in an instrumented acquire for a lock (never released by a non-owner)
   held by a stuck thread or by a thread that has ended, or
-- joins, without timeout, a stuck thread.
+- joins, without timeout, a stuck thread, or
+- is parked in Condition.wait() without timeout and not yet notified (Event.wait, Queue.get/put/
+  join, Semaphore.acquire, Barrier.wait, Future.result() all park there): only a thread that can
+  still run could notify it, and the proof needs every thread stuck.
+No proof while a thread is starting (threading._limbo) or exists without a Python frame yet
+(`_thread._count()` counts more threads than sys._current_frames() shows): it may be about to run.
 Pool workers with nothing in flight are inert (only a submit could wake them, and submitters are
 stuck). Any other live thread could still act, e.g. release a threading.Lock it does not own, so
 then nothing is proven. Nor is anything proven while a Python signal handler (other than SIGINT's)
 is installed: a signal could run it.
 """
+import _thread
 import signal
 import sys
 import threading
@@ -34,20 +40,21 @@ def all_threads_stuck():
     """Under the graph mutex: (key, lock_waits, joins) when every live thread of the snippet is
     stuck for good (see the module doc), else None. `lock_waits` maps ThreadAgent -> ThreadWait,
     `joins` maps ThreadAgent -> the ThreadAgent it joins; `key` changes whenever anything moves."""
-    if not waitgraph.thread_waits:
+    if not waitgraph.thread_waits and not waitgraph.cond_waits:
         return None
     found = _stuck(set())
     if found is None:
         return None
-    lock_waits, joins = found
-    if not lock_waits or has_python_signal_handlers():
+    lock_waits, joins, parked = found
+    if not (lock_waits or parked) or has_python_signal_handlers():
         return None
     key = (
         waitgraph.events.value,
         frozenset((id(a), w.record.id) for a, w in lock_waits.items()),
         frozenset((id(a), id(t)) for a, t in joins.items()),
+        frozenset((id(a), id(c.waiter)) for a, c in parked.items()),
     )
-    return key, lock_waits, joins
+    return key, lock_waits, joins, parked
 
 
 def others_cannot_act(me):
@@ -56,28 +63,50 @@ def others_cannot_act(me):
     return _stuck({me}) is not None
 
 
+_count = getattr(_thread, "_count", None)
+
+
+def _invisible_threads(current):
+    """True when a thread started through _thread is alive but shows no Python frame (not yet
+    running, or ending): it could still act, or has not finished ending."""
+    if _count is None:
+        return False
+    main = threading.main_thread().ident
+    return _count() > sum(1 for ident in current if ident != main)
+
+
 def _stuck(stuck_idents):
-    """(lock_waits, joins) when every live thread outside `stuck_idents` is stuck for good or
-    inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
+    """(lock_waits, joins, parked) when every live thread outside `stuck_idents` is stuck for good
+    or inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
+    if threading._limbo:
+        return None
     waits = waitgraph.thread_waits
+    cond_waits = waitgraph.cond_waits
     current = sys._current_frames()
+    if _invisible_threads(current):
+        return None
     live = (set(current) | set(threading._active)) - waitgraph.harness_idents - stuck_idents
     workers = executors.worker_idents() if live else set()
     in_flight = executors.in_flight()
-    lock_waits, joins = {}, {}
+    lock_waits, joins, parked = {}, {}, {}
     for ident in live:
         agent = waitgraph.agents.get(ident)
         wait = waits.get(agent) if agent is not None else None
         joined = waitgraph.join_waits.get(agent) if agent is not None else None
-        if wait is not None and wait.forever and not wait.record.tainted:
+        cond = cond_waits.get(agent) if agent is not None else None
+        if wait is not None:
+            if not wait.forever or wait.record.tainted:
+                return None
             lock_waits[agent] = wait
         elif joined is not None:
             joins[agent] = waitgraph.agents.get(joined)
+        elif cond is not None and cond.parked():
+            parked[agent] = cond
         elif in_flight == 0 and executors.is_idle_worker(ident, current.get(ident), workers):
             continue
         else:
             return None  # a thread that could still act
-    stuck = set(lock_waits) | set(joins)
+    stuck = set(lock_waits) | set(joins) | set(parked)
     stuck.update(a for a in (waitgraph.agents.get(i) for i in stuck_idents) if a is not None)
     for wait in lock_waits.values():
         owner = wait.record.owner
@@ -88,4 +117,4 @@ def _stuck(stuck_idents):
     for target in joins.values():
         if target is None or target not in stuck:
             return None
-    return lock_waits, joins
+    return lock_waits, joins, parked

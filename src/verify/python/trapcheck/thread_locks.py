@@ -14,7 +14,7 @@ import os
 import sys
 import threading
 
-from . import frames, report, stuck, waitgraph, witness
+from . import frames, lockorder, report, stuck, waitgraph, witness
 
 _allocate = _thread.allocate_lock
 _RealRLock = _thread.RLock
@@ -25,6 +25,10 @@ _live_stack = frames.live_stack
 _active = waitgraph.active
 _thread_waits = waitgraph.thread_waits
 _events = waitgraph.events
+_lo_took = lockorder.took
+_lo_wants = lockorder.wants
+_lo_held = lockorder._held
+_lo_released = lockorder.released
 
 
 _current_tasks = getattr(asyncio.tasks, "_current_tasks", None)
@@ -57,11 +61,14 @@ def _took(rec, agent, depth=1, acquired=None, owner_task=None):
         rec.owner_task = owner_task
         _active[rec.id] = rec
         _events.value += 1
+        _lo_took(agent, rec)
 
 
 def _acquire(real, rec, agent, blocking, timeout, restore=None):
     """Acquires `real` for `agent`, recording the wait and the ownership; checks for a cycle
     before blocking forever. `restore` = (depth, acquired, owner_task) from _release_save."""
+    if agent in _lo_held:
+        _lo_wants(agent, rec, sys._getframe(2))
     if real.acquire(False):
         if restore is None:
             _took(rec, agent, 1, _live_stack(sys._getframe(2)), _running_task())
@@ -108,6 +115,7 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
                     rec.owner = agent
                     rec.depth, rec.acquired, rec.owner_task = restore
                 _events.value += 1
+                _lo_took(agent, rec)
             elif rec.owner is None and not rec.waiters:
                 _active.pop(rec.id, None)
     return ok
@@ -120,17 +128,19 @@ def _report_cycle(cycle):
         return
     try:
         built = witness.thread_cycle(cycle, requester_frame=sys._getframe(2))
-    except Exception as e:
+    except Exception:
         if report.DEBUG:
             raise
-        built = witness.minimal(f"a wait-for cycle between threads (the witness could not be built: {e!r})")
+        built = witness.minimal("wait-cycle")
     rep.verdict("deadlock", "cycle", witness=built)
 
 
 def _release(real, rec, agent):
     with waitgraph.mutex:
-        if rec.owner is not None and rec.owner is not agent:
-            rec.tainted = True
+        if rec.owner is not None:
+            if rec.owner is not agent:
+                rec.tainted = True
+            _lo_released(rec.owner, rec)
         rec.owner = None
         rec.depth = 0
         rec.acquired = None
@@ -149,7 +159,7 @@ def _made_for_futures(frame):
     """True when the lock is being created by concurrent.futures itself (a Future's condition, a
     pool's bookkeeping): held only briefly around state changes, never around snippet code, and
     created by the thousand. Those stay plain, untracked locks."""
-    while frame is not None and frame.f_code.co_filename == _THREADING_FILE:
+    while frame is not None and (frame.f_code.co_filename == _THREADING_FILE or frames.is_harness(frame.f_code.co_filename)):
         frame = frame.f_back
     return frame is not None and frame.f_code.co_filename.startswith(_FUTURES_DIR)
 

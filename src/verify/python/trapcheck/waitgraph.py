@@ -26,6 +26,8 @@ _tls = _thread._local()
 thread_waits = {}
 #: asyncio Task -> LockRecord, for tasks suspended in an instrumented asyncio.Lock.acquire.
 task_waits = {}
+#: ThreadAgent -> primitives.CondWait, for threads parked in Condition.wait() without timeout.
+cond_waits = {}
 #: ThreadAgent -> ident of the thread it joins (Thread.join without timeout).
 join_waits = {}
 #: id -> LockRecord, for locks that are held or waited for (what a timeout witness lists).
@@ -48,13 +50,15 @@ events = Counter()
 class LockRecord:
     """What the harness knows about one lock."""
 
-    __slots__ = ("id", "kind", "site", "owner", "owner_task", "acquired", "depth", "waiters", "tainted", "__weakref__")
+    __slots__ = ("id", "kind", "site", "cls", "owner", "owner_task", "acquired", "depth", "waiters", "tainted", "__weakref__")
 
     def __init__(self, kind, site):
         self.id = next(_ids)
         self.kind = kind
         #: (code, lasti, line) of the creating call, for the lock's name.
         self.site = site
+        #: The lock's class for lock-order tracking: where it was created.
+        self.cls = (site[0], site[1]) if site is not None else ("lock", self.id)
         #: Task or ThreadAgent holding it, or None.
         self.owner = None
         #: For thread locks taken on an event-loop thread: the task that was running (for display).
@@ -125,6 +129,7 @@ def reset_after_fork():
     mutex = _thread.RLock()
     thread_waits.clear()
     join_waits.clear()
+    cond_waits.clear()
     me = getattr(_tls, "agent", None)
     agents.clear()
     if me is not None:

@@ -13,7 +13,7 @@ import _thread
 import sys
 import time
 
-from . import stuck, waitgraph, witness
+from . import report, stuck, waitgraph, witness
 
 SAMPLE_S = 0.01
 CPU_SAMPLE_S = 0.1
@@ -67,10 +67,10 @@ class Watchdog:
         try:
             try:
                 built = witness.timeout(self._timeout_ms, self._thread_states(), self._detect)
-            except Exception as e:
-                built = witness.minimal(
-                    f"main() had not returned after {self._timeout_ms} ms (the witness could not be built: {e!r})"
-                )
+            except Exception:
+                if report.DEBUG:
+                    raise
+                built = witness.minimal("timeout", timeout_ms=self._timeout_ms)
             self._reporter.verdict("timeout", "timeout", witness=built)
         finally:
             if got:
@@ -110,13 +110,13 @@ class Watchdog:
             found = stuck.all_threads_stuck()
             if found is None:
                 return None
-            key, lock_waits, joins = found
+            key, lock_waits, joins, parked = found
             if previous is not None and previous == key:
                 cycle = None
                 for agent, wait in lock_waits.items():
                     cycle = waitgraph.find_thread_cycle(agent, wait.record)
                     if cycle:
                         break
-                built = witness.stuck_threads(lock_waits, joins, cycle)
+                built = witness.stuck_threads(lock_waits, joins, parked, cycle)
                 self._reporter.verdict("deadlock", "watchdog", witness=built)
             return key

@@ -1,6 +1,11 @@
-"""Builds the witness (src/verify/witness.ts) for a verdict: tasks and threads with their whole
-chains, the locks with readable names, owners and where they were acquired, and a one-line
-summary. Bounded: at most MAX_TASKS tasks and threads, the rest counted in omittedTasks.
+"""Builds the witness of a verdict: facts only, as src/verify/facts.ts defines them (protocol v2).
+
+Tasks and threads with their whole chains; resources (locks, events, conditions, semaphores,
+queues, barriers, futures, tasks awaited, joined threads, executors) with readable names, state,
+holders (and whether a holding leaked) and waiters; and the wait-for edges: `waits` from an agent
+to a resource, `held-by` / `can-wake` from a resource to whoever holds it or could wake it. No
+English: src/verify/words.ts writes every sentence. Bounded: at most MAX_TASKS tasks and threads
+(holders and cycle members always), the rest counted in omittedTasks.
 """
 import asyncio
 import asyncio.tasks
@@ -8,7 +13,7 @@ import re
 import sys
 import threading
 
-from . import executors, frames, naming, waitgraph
+from . import executors, frames, naming, primitives, waitgraph, waits
 
 MAX_TASKS = 50
 
@@ -34,27 +39,8 @@ def _thread_name(ident):
     return agent.name if agent is not None else f"Thread-{ident}"
 
 
-def _loop_thread(task):
-    try:
-        ident = task.get_loop()._thread_id
-    except Exception:
-        return None
-    return _thread_name(ident) if ident is not None else None
-
-
-def _where(frame):
-    return f"{frame['function']} at {frame['file']}:{frame['line']}"
-
-
-def _place(chain):
-    """'in Event.wait, called at x.py:9' or 'in main at x.py:9': where a chain stands."""
-    if not chain:
-        return ""
-    inner = chain[-1]
-    user = frames.innermost_user_frame(chain)
-    if user is None or user is inner:
-        return f" in {_where(inner)}"
-    return f" in {inner['function']}, called at {user['file']}:{user['line']}"
+def _loop_thread_ident(loop):
+    return getattr(loop, "_thread_id", None) if loop is not None else None
 
 
 def all_live_tasks():
@@ -86,15 +72,92 @@ def _is_current(task):
         return False
 
 
+def _ended(task):
+    if task.cancelled():
+        return "cancelled"
+    try:
+        return "raised" if task.exception() is not None else "returned"
+    except BaseException:
+        return "raised"
+
+
+def _user_frame(chain):
+    return frames.innermost_user_frame(chain) if chain else None
+
+
+def _codes_of_task(task):
+    return {code for code, _ in frames.await_chain(task.get_coro())}
+
+
+def _codes_of_thread(ident):
+    frame = sys._current_frames().get(ident)
+    out = set()
+    while frame is not None:
+        out.add(frame.f_code)
+        frame = frame.f_back
+    return out
+
+
+def _leak(rec):
+    """How the holder of `rec` no longer runs the code that took it, or None."""
+    owner = rec.owner
+    if isinstance(owner, waitgraph.ThreadAgent):
+        if not owner.alive():
+            return "owner-finished"
+        codes = _codes_of_thread(owner.ident)
+    elif owner is not None:
+        if owner.done():
+            return {"returned": "owner-finished", "raised": "owner-raised", "cancelled": "owner-cancelled"}[_ended(owner)]
+        codes = _codes_of_task(owner)
+    else:
+        return None
+    # The frame that took it: the innermost frame of the acquiring chain the witness shows.
+    for code, _where in rec.acquired or ():
+        if frames.hidden(code):
+            continue
+        # Same function still on the stack: the frame may still be that one; claim nothing.
+        return None if code in codes else "frame-returned"
+    return None
+
+
+def _site_of(obj):
+    """Where `obj` was created: its own record, else that of the tracked lock it made in its
+    __init__ (threading.Condition._lock, Event/Semaphore/Barrier._cond, queue.Queue.mutex)."""
+    d = getattr(obj, "__dict__", None)
+    if not d:
+        return None
+    if d.get("_tc_site") is not None:
+        return d["_tc_site"]
+    for attr in ("_cond", "_lock", "mutex"):
+        inner = d.get(attr)
+        if inner is None:
+            continue
+        rec = getattr(inner, "_rec", None)
+        if rec is not None:
+            return rec.site
+        if attr == "_cond":
+            return _site_of(inner)
+    return None
+
+
+def _resource_name(obj, default_type):
+    site = _site_of(obj) if obj is not None else None
+    return naming.lock_name(default_type, site), site
+
+
 class _Builder:
-    """Collects entries; assigns readable unique ids; keeps the witness bounded."""
+    """Collects agents, resources and edges; assigns readable unique ids; keeps the witness bounded."""
 
     def __init__(self):
         self.entries = []
         self.by_key = {}
         self.used = set()
         self.records = {}
+        self.resources = {}  # key -> entry
+        self.objects = {}  # key -> (obj, Wait) for non-lock resources, to fill at the end
+        self.edges = []  # (relation, from_ref, to_ref, op, at) with refs ("agent", key) / ("res", key)
         self.left_out = set()
+        self.agents_of = {}  # agent key -> the agent object (task or ThreadAgent) or ident
 
     def _new_id(self, prefix, name):
         base = f"{prefix}:{name}"
@@ -120,21 +183,40 @@ class _Builder:
         self.by_key[key] = entry
         return entry
 
+    # -- resources ------------------------------------------------------------------------------
     def lock(self, rec):
-        """The witness id of a lock record (its entry is built at the end)."""
+        """The resource key of a lock record (its entry is built at the end)."""
         self.records[rec.id] = rec
-        return f"lock:{rec.id}"
+        return ("lock", rec.id)
 
+    def resource(self, wait):
+        """The resource key of a non-lock Wait (its entry is built at the end)."""
+        obj = wait.obj
+        key = ("obj", id(obj)) if not isinstance(obj, list) else ("objs", tuple(id(o) for o in obj))
+        if key not in self.objects:
+            self.objects[key] = (obj, wait)
+        return key
+
+    def edge(self, relation, src, dst, op, at=None):
+        self.edges.append((relation, src, dst, op, at))
+
+    # -- agents ---------------------------------------------------------------------------------
     def task(self, task, chain=None, state=None, force=False):
-        """Adds an asyncio task (its await chain unless `chain` is given)."""
+        """Adds an asyncio task (its await chain unless `chain` is given) and what it waits on."""
         key = ("task", id(task))
         if key in self.by_key:
             return self.by_key[key]
-        waits = waitgraph.task_waits.get(task)
+        lock_wait = waitgraph.task_waits.get(task)
+        wait = None
+        if not task.done() and lock_wait is None and not _is_current(task):
+            try:
+                wait = waits.task_wait(task)
+            except Exception:
+                wait = None
         if state is None:
             if task.done():
                 state = "done"
-            elif waits is not None:
+            elif lock_wait is not None or wait is not None:
                 state = "waiting"
             elif _is_current(task):
                 state = "running"
@@ -143,16 +225,28 @@ class _Builder:
         if chain is None:
             chain = [] if task.done() else frames.to_frames(frames.await_chain(task.get_coro()))
         entry = {"kind": "task", "name": task.get_name(), "state": state, "chain": chain}
-        thread = _loop_thread(task)
-        if thread:
-            entry["thread"] = thread
+        if task.done():
+            entry["ended"] = _ended(task)
+        try:
+            ident = _loop_thread_ident(task.get_loop())
+            if ident is not None:
+                entry["thread"] = _thread_name(ident)
+        except Exception:
+            pass
         entry = self._add(key, entry, force)
-        if entry is not None and waits is not None and state == "waiting":
-            entry["waitsFor"] = self.lock(waits)
+        if entry is None:
+            return None
+        self.agents_of[key] = task
+        at = _user_frame(chain)
+        if lock_wait is not None and state == "waiting":
+            self.edge("waits", key, ("res", self.lock(lock_wait)), "acquire", at)
+        elif wait is not None:
+            self.edge("waits", key, ("res", self.resource(wait)), wait.op, at)
         return entry
 
     def thread(self, agent=None, ident=None, chain=None, state=None, force=False, frame=None):
-        """Adds a thread (by agent or ident); its chain from its current stack unless given."""
+        """Adds a thread (by agent or ident), its chain from its current stack unless given, and
+        what it waits on (a lock, a Condition-based wait, a join)."""
         if agent is None:
             agent = waitgraph.agents.get(ident)
             if agent is not None and not agent.alive():
@@ -161,7 +255,9 @@ class _Builder:
         key = ("thread", id(agent)) if agent is not None else ("ident", ident)
         if key in self.by_key:
             return self.by_key[key]
-        wait = waitgraph.thread_waits.get(agent) if agent is not None else None
+        lock_wait = waitgraph.thread_waits.get(agent) if agent is not None else None
+        cond = waitgraph.cond_waits.get(agent) if agent is not None else None
+        joined = waitgraph.join_waits.get(agent) if agent is not None else None
         alive = agent.alive() if agent is not None else True
         if chain is None:
             if alive:
@@ -170,12 +266,37 @@ class _Builder:
                 chain = frames.to_frames(reversed(frames.live_stack(frame)))
             else:
                 chain = []
-        if state is None:
-            state = "waiting" if wait is not None else ("running" if alive else "done")
+        waiting = lock_wait is not None or (cond is not None and cond.parked()) or joined is not None
+        if state is None or (state in ("running", "blocked") and waiting):
+            state = "waiting" if waiting else ("running" if alive else "done")
         name = agent.display_name() if agent is not None else _thread_name(ident)
-        entry = self._add(key, {"kind": "thread", "name": name, "state": state, "chain": chain}, force)
-        if entry is not None and wait is not None and state == "waiting":
-            entry["waitsFor"] = self.lock(wait.record)
+        entry = {"kind": "thread", "name": name, "state": state, "chain": chain}
+        if not alive:
+            entry["ended"] = "returned"
+        loop = _running_loop_of(ident)
+        if loop is not None:
+            entry["loopThread"] = True
+            current = _current_task_of(loop)
+            if current is not None:
+                entry["_running_task"] = current
+        entry = self._add(key, entry, force)
+        if entry is None:
+            return None
+        self.agents_of[key] = agent if agent is not None else ident
+        at = _user_frame(chain)
+        if lock_wait is not None:
+            if state == "waiting":
+                self.edge("waits", key, ("res", self.lock(lock_wait.record)), "acquire", at)
+        elif cond is not None and cond.parked():
+            try:
+                wait = waits.thread_wait(cond)
+            except Exception:
+                wait = waits.Wait(cond.cond, "condition", "threading.Condition", "wait")
+            self.edge("waits", key, ("res", self.resource(wait)), wait.op, at)
+        elif joined is not None:
+            target = waitgraph.agents.get(joined)
+            wait = waits.Wait(target, "thread", "threading.Thread", "join")
+            self.edge("waits", key, ("res", self.resource(wait)), "join", at)
         return entry
 
     def agent(self, agent, force=True):
@@ -184,84 +305,283 @@ class _Builder:
             return self.thread(agent=agent, force=force)
         return self.task(agent, force=force)
 
-    def agent_id(self, agent):
-        key = ("thread", id(agent)) if isinstance(agent, waitgraph.ThreadAgent) else ("task", id(agent))
-        return self.id_of(key)
+    def agent_key(self, agent):
+        return ("thread", id(agent)) if isinstance(agent, waitgraph.ThreadAgent) else ("task", id(agent))
 
-    def result(self, summary, cycle=None):
-        # Owners of the locks shown are always shown (even past the bound): the report names them.
-        done = set()
-        while len(done) < len(self.records):
-            for rec in [r for r in list(self.records.values()) if r.id not in done]:
-                done.add(rec.id)
+    def agent_id(self, agent):
+        return self.id_of(self.agent_key(agent))
+
+    # -- the end --------------------------------------------------------------------------------
+    def result(self, reason, cycle=None, timeout_ms=None):
+        # Holders of the locks shown are always shown (even past the bound): the report names them.
+        res_ids = {}
+        resources = []
+        # Building an entry may add agents (wakers, holders), and they may add resources: repeat.
+        while True:
+            new = [r for r in sorted(self.records.values(), key=lambda r: r.id) if ("lock", r.id) not in res_ids]
+            new_objs = [(k, v) for k, v in list(self.objects.items()) if k not in res_ids]
+            if not new and not new_objs:
+                break
+            for rec in new:
                 if rec.owner is not None:
                     self.agent(rec.owner, force=True)
-        locks = []
-        for rec in sorted(self.records.values(), key=lambda r: r.id):
-            entry = {
-                "id": f"lock:{rec.id}",
-                "name": naming.lock_name(rec.kind, rec.site),
-                "kind": rec.kind,
-                "owner": self.agent_id(rec.owner) if rec.owner is not None else None,
-                "acquiredAt": frames.to_frames(reversed(rec.acquired)) if rec.acquired else None,
-                "waiters": [i for i in (self.agent_id(a) for a in list(rec.waiters)) if i],
-            }
-            if rec.site is not None:
-                code, _lasti, line = rec.site
-                entry["createdAt"] = frames.frame_of(code, line)
-            if rec.kind == "threading.RLock":
-                entry["depth"] = rec.depth
-            locks.append(entry)
-        out = {"summary": summary, "cycle": cycle, "tasks": self.entries, "locks": locks}
+                entry = self._lock_entry(rec)
+                res_ids[("lock", rec.id)] = entry["id"]
+                resources.append(entry)
+            for key, (obj, wait) in new_objs:
+                entry = self._object_entry(key, obj, wait)
+                res_ids[key] = entry["id"]
+                resources.append(entry)
+        edges = []
+        seen = set()
+        waiters = {}
+        for relation, src, dst, op, at in self.edges:
+            a = self._ref_id(src, res_ids)
+            b = self._ref_id(dst, res_ids)
+            if a is None or b is None or (relation, a, b, op) in seen:
+                continue
+            seen.add((relation, a, b, op))
+            e = {"relation": relation, "from": a, "to": b, "op": op}
+            if at:
+                e["at"] = at
+            edges.append(e)
+            if relation == "waits":
+                waiters.setdefault(b, []).append(a)
+        for r in resources:
+            if not r["waiters"]:
+                r["waiters"] = waiters.get(r["id"], [])
+        for t in self.entries:
+            running = t.pop("_running_task", None)
+            if running is not None:
+                rid = self.id_of(("task", id(running)))
+                if rid:
+                    t["runningTask"] = rid
+        out = {"reason": reason, "cycle": cycle, "tasks": self.entries, "resources": resources, "edges": edges}
         if self.left_out:
             out["omittedTasks"] = len(self.left_out)
+        if timeout_ms is not None:
+            out["timeoutMs"] = timeout_ms
         return out
 
+    def _ref_id(self, ref, res_ids):
+        if ref[0] == "res":
+            return res_ids.get(ref[1])
+        if ref[0] == "agent":  # already an id
+            return ref[1]
+        return self.id_of(ref)
 
-# -- descriptions used in summaries -------------------------------------------------------------
-def describe_agent(agent, owner_task=None):
-    """`Task "caller-3"`, `Thread "worker"`, `Thread "MainThread" (running task "main")`."""
-    if isinstance(agent, waitgraph.ThreadAgent):
-        text = f'Thread "{agent.display_name()}"'
-        if owner_task is not None:
-            text += f' (running task "{owner_task.get_name()}")'
-        return text
-    return f'Task "{agent.get_name()}"'
+    def _lock_entry(self, rec):
+        kind = "rlock" if rec.kind == "threading.RLock" else "lock"
+        entry = {
+            "id": f"lock:{rec.id}",
+            "kind": kind,
+            "name": naming.lock_name(rec.kind, rec.site),
+            "type": rec.kind,
+            "holders": [],
+            "waiters": [i for i in (self.agent_id(a) for a in list(rec.waiters)) if i],
+        }
+        if rec.site is not None:
+            code, _lasti, line = rec.site
+            entry["createdAt"] = frames.frame_of(code, line)
+        if rec.owner is not None:
+            owner_id = self.agent_id(rec.owner)
+            if owner_id:
+                acquired = frames.to_frames(reversed(rec.acquired)) if rec.acquired else []
+                holding = {"agent": owner_id, "acquiredAt": acquired}
+                if kind == "rlock" and rec.depth > 1:
+                    holding["count"] = rec.depth
+                try:
+                    leaked = _leak(rec)
+                except Exception:
+                    leaked = None
+                if leaked:
+                    holding["leaked"] = leaked
+                entry["holders"].append(holding)
+                # An owner-held lock is released only by its holder (a lock released by another
+                # agent is tainted and left out of proofs).
+                self.edges.append(("held-by", ("res", ("lock", rec.id)), ("agent", owner_id), "release", acquired[-1] if acquired else None))
+        return entry
 
-
-def _acquired_where(rec):
-    if not rec.acquired:
-        return ""
-    shown = frames.to_frames(reversed(rec.acquired))
-    return f"acquired in {_where(shown[-1])}" if shown else ""
-
-
-def _cycle_summary(path, tasks_of=None):
-    """One line for a cycle given as (agent, record) pairs."""
-    tasks_of = tasks_of or {}
-    first_agent, first_rec = path[0]
-    name = naming.lock_name(first_rec.kind, first_rec.site)
-    who = describe_agent(first_agent, tasks_of.get(first_agent))
-    if len(path) == 1:
-        where = _acquired_where(first_rec)
-        return f"{who} waits for {name}, which it already holds" + (f" ({where})" if where else "")
-    parts = [f"{who} waits for {name}"]
-    for i, (agent, rec) in enumerate(path):
-        nxt_agent, nxt_rec = path[(i + 1) % len(path)]
-        holder = describe_agent(nxt_agent, tasks_of.get(nxt_agent))
-        where = _acquired_where(rec)
-        held = f"held by {holder}" + (f" ({where})" if where else "")
-        if i + 1 < len(path):
-            parts.append(f"{held}, which waits for {naming.lock_name(nxt_rec.kind, nxt_rec.site)}")
+    def _object_entry(self, key, obj, wait):
+        kind, type_, op = wait.kind, wait.type, wait.op
+        if kind == "task" and isinstance(obj, asyncio.Task):
+            name, site = obj.get_name(), None
+        elif kind == "thread":
+            name, site = (obj.display_name() if obj is not None else "?"), None
+        elif isinstance(obj, list):
+            jobs = [primitives.function_name(getattr(f, "__dict__", {}).get("_tc_fn")) for f in obj]
+            named = [j for j in jobs if j]
+            name, site = (", ".join(named[:3]) + (", …" if len(named) > 3 else "") if named else type_), None
+        elif kind == "future" and _queued_job(obj):
+            # A job still queued: what it waits for is a free worker of its executor.
+            executor = obj.__dict__["_tc_executor"]
+            kind, op = "executor", "run"
+            obj = executor
+            wait = waits.Wait(executor, "executor", "concurrent.futures.ThreadPoolExecutor", "run")
+            name, site = _resource_name(executor, "concurrent.futures.ThreadPoolExecutor")
+            type_ = "concurrent.futures.ThreadPoolExecutor"
+        elif kind == "future" and _executor_source(obj) is not None and _executor_source(obj)[1]:
+            name, site = _executor_source(obj)[1], None
+        elif kind == "future" and getattr(obj, "__dict__", {}).get("_tc_fn"):
+            # A future is known by what completes it: the job's function or the coroutine.
+            name, site = primitives.function_name(obj.__dict__["_tc_fn"]), None
         else:
-            parts.append(held)
-    return ", ".join(parts)
+            name, site = _resource_name(obj, type_)
+        # An awaited task or a joined thread is a resource too: its id must not read as the agent's.
+        rid = self._new_id({"task": "await", "thread": "join"}.get(kind, kind), name)
+        entry = {"id": rid, "kind": kind, "name": name, "type": type_, "waiters": []}
+        if site is not None:
+            code, _lasti, line = site
+            entry["createdAt"] = frames.frame_of(code, line)
+        try:
+            state = _state_of(kind, obj)
+        except Exception:
+            state = None
+        if state:
+            entry["state"] = state
+        for agent, wake_op in _wakers(kind, obj, op):
+            akey = self.agent_key(agent) if not isinstance(agent, int) else ("ident", agent)
+            if akey not in self.by_key:
+                if isinstance(agent, int):
+                    self.thread(ident=agent)
+                elif isinstance(agent, waitgraph.ThreadAgent) and not agent.alive():
+                    continue
+                else:
+                    self.agent(agent, force=False)
+            aid = self.id_of(akey)
+            if aid is not None:
+                self.edges.append(("can-wake", ("res", key), ("agent", aid), wake_op, None))
+        return entry
+
+
+def _executor_source(fut):
+    """(concurrent future, function name) behind an asyncio future of run_in_executor/to_thread."""
+    if not isinstance(fut, asyncio.Future):
+        return None
+    source = primitives.executor_source(fut)
+    if source is None:
+        return None
+    return source, primitives.function_name(source.__dict__.get("_tc_fn"))
+
+
+def _queued_job(fut):
+    """True for a concurrent.futures.Future of an executor job that no worker has started."""
+    d = getattr(fut, "__dict__", None)
+    return bool(d) and d.get("_tc_executor") is not None and d.get("_tc_runner") is None and not fut.done()
+
+
+def _running_loop_of(ident):
+    """The event loop running on thread `ident`, if any (from the loops quiescence hooked)."""
+    if ident is None:
+        return None
+    from . import quiescence
+
+    for loop in list(quiescence.loops):
+        if getattr(loop, "_thread_id", None) == ident and loop.is_running():
+            return loop
+    return None
+
+
+def _current_task_of(loop):
+    try:
+        return asyncio.tasks.current_task(loop)
+    except Exception:
+        return None
+
+
+def _state_of(kind, obj):
+    if obj is None or isinstance(obj, list):
+        return None
+    if kind == "event":
+        return {"set": bool(obj.is_set())}
+    if kind == "queue":
+        state = {"size": obj.qsize(), "maxsize": obj.maxsize}
+        unfinished = getattr(obj, "unfinished_tasks", None)
+        if unfinished is None:
+            unfinished = getattr(obj, "_unfinished_tasks", None)
+        if unfinished is not None:
+            state["unfinished"] = unfinished
+        return state
+    if kind == "semaphore":
+        state = {"value": obj._value}
+        initial = getattr(obj, "_bound_value", None)
+        if initial is None:
+            initial = obj.__dict__.get("_tc_initial")
+        if initial is not None:
+            state["initial"] = initial
+        return state
+    if kind == "condition":
+        return {"lostNotifies": obj.__dict__.get("_tc_lost", 0)}
+    if kind == "barrier":
+        return {"parties": obj.parties}
+    if kind in ("task", "future"):
+        return {"done": bool(obj.done())} if hasattr(obj, "done") else None
+    if kind == "executor":
+        workers = [t.ident for t in list(getattr(obj, "_threads", ())) if t.ident is not None]
+        current = sys._current_frames()
+        busy = sum(1 for i in workers if not executors.is_idle_worker(i, current.get(i), set(workers)))
+        return {"workers": obj._max_workers, "busy": busy}
+    return None
+
+
+def _wakers(kind, obj, op):
+    """(agent, op) pairs: who could wake a waiter of `obj` (tasks, ThreadAgents or thread idents)."""
+    out = []
+    if obj is None:
+        return out
+    if kind == "queue":
+        d = obj.__dict__
+        if op == "put":
+            out = [(a, "get") for a in d.get("_tc_consumers", ())]
+        elif op == "join":
+            out = [(a, "task_done") for a in d.get("_tc_consumers", ())]
+        else:
+            out = [(a, "put") for a in d.get("_tc_producers", ())]
+    elif kind == "condition":
+        out = [(a, "notify") for a in obj.__dict__.get("_tc_notifiers", ())]
+    elif kind == "task":
+        if isinstance(obj, asyncio.Task):
+            out = [(obj, "complete")]
+        elif isinstance(obj, list):
+            out = [(t, "complete") for t in obj if isinstance(t, asyncio.Task) and not t.done()]
+        elif getattr(obj, "_children", None) is not None:
+            out = [(t, "complete") for t in obj._children if isinstance(t, asyncio.Task) and not t.done()]
+        elif hasattr(obj, "_tasks"):  # TaskGroup
+            out = [(t, "complete") for t in list(obj._tasks) if not t.done()]
+    elif kind == "thread":
+        out = [(obj, "complete")]
+    elif kind == "future" and isinstance(obj, list):
+        for f in obj:
+            if not f.done():
+                out.extend(_wakers("future", f, op))
+    elif kind == "future":
+        source = _executor_source(obj)
+        if source is not None:
+            if _queued_job(source[0]):
+                return _wakers("executor", source[0].__dict__["_tc_executor"], "run")
+            obj = source[0]
+        d = getattr(obj, "__dict__", {})
+        runner = d.get("_tc_runner")
+        loop = d.get("_tc_loop")
+        if runner is not None and not obj.done():
+            out = [(waitgraph.agents.get(runner) or runner, "complete")]
+        elif loop is not None:
+            ident = _loop_thread_ident(loop)
+            if ident is not None:
+                out = [(waitgraph.agents.get(ident) or ident, "complete")]
+    elif kind == "executor":
+        current = sys._current_frames()
+        workers = {t.ident for t in list(getattr(obj, "_threads", ())) if t.ident is not None}
+        for i in sorted(workers):
+            if not executors.is_idle_worker(i, current.get(i), workers):
+                out.append((waitgraph.agents.get(i) or i, "run"))
+    return out
 
 
 def _cycle_ids(builder, path):
     ids = []
     for agent, rec in path:
-        ids += [builder.agent_id(agent), builder.lock(rec)]
+        ids += [builder.agent_id(agent), f"lock:{builder.lock(rec)[1]}"]
     ids.append(ids[0])
     return ids
 
@@ -278,8 +598,9 @@ def task_cycle(path, requester_frame, loop):
     """Witness for a cycle of asyncio tasks; path[0] is the task about to wait (the running one)."""
     b = _Builder()
     requester, rec0 = path[0]
-    b.task(requester, chain=_requester_chain(requester_frame, True, True), state="waiting", force=True)
-    b.by_key[("task", id(requester))]["waitsFor"] = b.lock(rec0)
+    chain = _requester_chain(requester_frame, True, True)
+    b.task(requester, chain=chain, state="waiting", force=True)
+    b.edge("waits", ("task", id(requester)), ("res", b.lock(rec0)), "acquire", _user_frame(chain))
     for agent, _rec in path[1:]:
         b.task(agent, force=True)
     cycle = _cycle_ids(b, path)
@@ -288,7 +609,7 @@ def task_cycle(path, requester_frame, loop):
         for waiter in list(rec.waiters):
             b.task(waiter)
     _add_other_tasks(b, loop)
-    return b.result(_cycle_summary(path), cycle)
+    return b.result("wait-cycle", cycle)
 
 
 def _add_other_tasks(b, loop):
@@ -306,9 +627,10 @@ def thread_cycle(path, requester_frame):
     """Witness for a cycle of threads (under the graph mutex); path[0] is the calling thread."""
     b = _Builder()
     requester, rec0 = path[0]
-    waits = waitgraph.thread_waits
-    tasks_of = {agent: waits[agent].task for agent, _ in path if agent in waits and waits[agent].task is not None}
-    b.thread(agent=requester, chain=_requester_chain(requester_frame, False, False), state="waiting", force=True)
+    waits_ = waitgraph.thread_waits
+    tasks_of = {agent: waits_[agent].task for agent, _ in path if agent in waits_ and waits_[agent].task is not None}
+    chain = _requester_chain(requester_frame, False, False)
+    b.thread(agent=requester, chain=chain, state="waiting", force=True)
     for agent, _rec in path[1:]:
         b.thread(agent=agent, force=True)
     cycle = _cycle_ids(b, path)
@@ -323,7 +645,11 @@ def thread_cycle(path, requester_frame):
                 b.task(t, state="running" if t is task else None)
         except RuntimeError:
             pass
-    return b.result(_cycle_summary(path, tasks_of), cycle)
+        entry = b.by_key.get(("thread", id(agent)))
+        if entry is not None:
+            entry["loopThread"] = True
+            entry["_running_task"] = task
+    return b.result("wait-cycle", cycle)
 
 
 def quiescence(loop, tasks):
@@ -335,52 +661,7 @@ def quiescence(loop, tasks):
         b.task(t)
     with waitgraph.mutex:
         _add_other_threads(b, skip_current=True)
-        summary = _quiescence_summary(ordered, b)
-        threads = _stuck_thread_phrase()
-        return b.result(summary + (f"; {threads}" if threads else ""), None)
-
-
-def _stuck_thread_phrase():
-    """What the first thread stuck on a lock waits for, when the loop also waits on threads."""
-    me = threading.get_ident()
-    for agent, wait in sorted(waitgraph.thread_waits.items(), key=lambda kv: _natural(kv[0].display_name())):
-        if agent.ident == me or not wait.forever:
-            continue
-        rec = wait.record
-        owner = rec.owner
-        where = _acquired_where(rec)
-        if isinstance(owner, waitgraph.ThreadAgent):
-            state = "which ended without releasing it" if not owner.alive() else "which is stuck too"
-            holder = f"held by {describe_agent(owner)}, {state}"
-        else:
-            holder = "held by no thread"
-        return f"{describe_agent(agent)} waits for {naming.lock_name(rec.kind, rec.site)}, {holder}" + (f" ({where})" if where else "")
-    return ""
-
-
-def _quiescence_summary(tasks, b):
-    nothing = "no ready callbacks, timers, I/O or busy threads"
-    for t in tasks:
-        rec = waitgraph.task_waits.get(t)
-        if rec is not None and rec.owner is not None and not isinstance(rec.owner, waitgraph.ThreadAgent):
-            owner = rec.owner
-            where = _acquired_where(rec)
-            how = "which finished without releasing it" if owner.done() else _blocked_phrase(owner, b)
-            return (
-                f"{describe_agent(t)} waits for {naming.lock_name(rec.kind, rec.site)}, held by "
-                f"{describe_agent(owner)}" + (f" ({where})" if where else "") + f", {how}; nothing else can wake them ({nothing})"
-            )
-    lead = _representative(tasks)
-    entry = b.by_key.get(("task", id(lead))) if lead is not None else None
-    place = _place(entry["chain"]) if entry else ""
-    if len(tasks) == 1:
-        return f'{describe_agent(lead)} waits{place} and nothing is left that could wake it ({nothing})'
-    return f"{len(tasks)} tasks wait and nothing is left that could wake them ({nothing}); {describe_agent(lead)} waits{place}"
-
-
-def _blocked_phrase(task, b):
-    entry = b.by_key.get(("task", id(task)))
-    return f"which waits{_place(entry['chain'])}" if entry and entry["chain"] else "which waits"
+        return b.result("quiescent-loop", None)
 
 
 def _awaits_tasks(task):
@@ -389,38 +670,46 @@ def _awaits_tasks(task):
     return isinstance(waiter, asyncio.Task) or hasattr(waiter, "_children")
 
 
-def _representative(tasks):
-    """The task closest to the cause: one not merely waiting for another task or a gather."""
-    for t in tasks:
-        if not _awaits_tasks(t):
-            return t
-    return tasks[0] if tasks else None
-
-
-def stuck_threads(lock_waits, joins, cycle_path=None):
+def stuck_threads(lock_waits, joins, parked, cycle_path=None):
     """Witness for threads stuck for good (stuck.all_threads_stuck): `lock_waits` maps
-    ThreadAgent -> ThreadWait, `joins` ThreadAgent -> the agent it joins. Under the graph mutex."""
+    ThreadAgent -> ThreadWait, `joins` ThreadAgent -> the agent it joins, `parked` ThreadAgent ->
+    CondWait. Under the graph mutex."""
     b = _Builder()
     current = sys._current_frames()
     order = [a for a, _ in cycle_path] if cycle_path else []
     order += sorted((a for a in lock_waits if a not in order), key=lambda a: _natural(a.display_name()))
+    # A loop thread blocked first: it is the cause of everything its loop would have run.
+    order += sorted(parked, key=lambda a: (_running_loop_of(a.ident) is None, _natural(a.display_name())))
     for agent in order:
         b.thread(agent=agent, force=True, frame=current.get(agent.ident))
     for agent in sorted(joins, key=lambda a: _natural(a.display_name())):
-        b.thread(agent=agent, frame=current.get(agent.ident), state="blocked")
+        b.thread(agent=agent, frame=current.get(agent.ident))
     cycle = _cycle_ids(b, cycle_path) if cycle_path else None
-    if cycle_path:
-        summary = _cycle_summary(cycle_path, {a: w.task for a, w in lock_waits.items() if w.task is not None})
-    else:
-        summary = _dead_owner_summary(lock_waits, order)
+    loops = []
     for agent, wait in lock_waits.items():
         if wait.task is not None:
-            try:
-                for t in sorted(asyncio.all_tasks(wait.task.get_loop()), key=lambda t: _natural(t.get_name())):
-                    b.task(t, state="running" if t is wait.task else None)
-            except RuntimeError:
-                pass
-    return b.result(summary, cycle)
+            loops.append((agent, wait.task.get_loop(), wait.task))
+    for agent, cond in parked.items():
+        if cond.loop is not None:
+            loops.append((agent, cond.loop, _current_task_of(cond.loop)))
+    for agent, loop, running in loops:
+        try:
+            for t in sorted(asyncio.all_tasks(loop), key=lambda t: _natural(t.get_name())):
+                b.task(t, state="running" if t is running else None)
+        except RuntimeError:
+            pass
+        entry = b.by_key.get(("thread", id(agent)))
+        if entry is not None:
+            entry["loopThread"] = True
+            if running is not None:
+                entry["_running_task"] = running
+    if cycle_path:
+        reason = "wait-cycle"
+    elif any(c.loop is not None for c in parked.values()):
+        reason = "loop-thread-blocked"
+    else:
+        reason = "threads-blocked"
+    return b.result(reason, cycle)
 
 
 def _add_other_threads(b, skip_current=False):
@@ -437,26 +726,9 @@ def _add_other_threads(b, skip_current=False):
         if agent is not None and not agent.alive(current):
             agent = None
         state = None
-        if agent is not None and agent not in waitgraph.thread_waits:
+        if agent is None or (agent not in waitgraph.thread_waits and agent not in waitgraph.cond_waits):
             state = "blocked" if agent in waitgraph.join_waits else "running"
         b.thread(agent=agent, ident=ident, frame=current[ident], state=state)
-
-
-def _dead_owner_summary(stuck, order):
-    n = len(stuck)
-    tail = "" if n == 1 else f"; {n} threads wait for good"
-    for agent in order:
-        rec = stuck[agent].record
-        owner = rec.owner
-        if isinstance(owner, waitgraph.ThreadAgent) and not owner.alive():
-            where = _acquired_where(rec)
-            return (
-                f"{describe_agent(agent, stuck[agent].task)} waits for {naming.lock_name(rec.kind, rec.site)}, held by "
-                f"{describe_agent(owner)}, which ended without releasing it" + (f" ({where})" if where else "") + tail
-            )
-    agent = order[0]
-    rec = stuck[agent].record
-    return f"{describe_agent(agent)} waits for {naming.lock_name(rec.kind, rec.site)}, which no live thread can release{tail}"
 
 
 def timeout(timeout_ms, thread_states=None, detect=True):
@@ -465,7 +737,6 @@ def timeout(timeout_ms, thread_states=None, detect=True):
     thread_states = thread_states or {}
     current = sys._current_frames()
     workers = executors.worker_idents()
-    described = []
     main_ident = threading.main_thread().ident
     idents = sorted(
         (i for i in current if i not in waitgraph.harness_idents),
@@ -479,45 +750,20 @@ def timeout(timeout_ms, thread_states=None, detect=True):
         agent = waitgraph.agents.get(ident)
         if agent is not None and not agent.alive(current):
             agent = None
-        if agent is not None and agent in waitgraph.thread_waits:
-            state = "waiting"
-        entry = b.thread(agent=agent, ident=ident, frame=frame, state=state or "running")
-        if entry is not None:
-            described.append(entry)
+        b.thread(agent=agent, ident=ident, frame=frame, state=state or "running")
     tasks = all_live_tasks()
     tasks.sort(key=lambda t: (t not in waitgraph.task_waits, _natural(t.get_name())))
     for t in tasks:
         b.task(t)
-    lead = _representative(tasks)
-    lead_entry = b.by_key.get(("task", id(lead))) if lead is not None else None
     for rec in list(waitgraph.active.values()):
         if rec.owner is not None or rec.waiters:
             b.lock(rec)
-    return b.result(_timeout_summary(timeout_ms, described, lead_entry, len(tasks)), None)
+    return b.result("timeout", None, timeout_ms=timeout_ms)
 
 
-def _timeout_summary(timeout_ms, threads, lead, n_tasks):
-    secs = f"{timeout_ms / 1000:.2f} s" if timeout_ms >= 1000 else f"{timeout_ms} ms"
-    parts = []
-    if n_tasks:
-        threads = [t for t in threads if not _idle_loop_thread(t)]
-    for t in threads[:2]:
-        verb = {"running": "is running", "blocked": "is blocked", "waiting": "waits"}.get(t["state"], "is")
-        parts.append(f'Thread "{t["name"]}" {verb}{_place(t["chain"])}')
-    if n_tasks:
-        what = f"{n_tasks} task{'s' if n_tasks != 1 else ''} not done"
-        if lead and lead["chain"]:
-            what += f'; Task "{lead["name"]}" waits{_place(lead["chain"])}'
-        parts.append(what)
-    detail = "; ".join(parts) if parts else "no thread of the snippet is left"
-    return f"main() had not returned after {secs}: {detail}"
-
-
-def _idle_loop_thread(entry):
-    chain = entry["chain"]
-    return bool(chain) and chain[-1]["file"] == "selectors.py" and chain[-1]["function"].endswith(".select")
-
-
-def minimal(summary):
-    """A witness that only says what happened (when the full one cannot be built)."""
-    return {"summary": summary, "cycle": None, "tasks": [], "locks": []}
+def minimal(reason, timeout_ms=None):
+    """A witness with the reason only (when the full one cannot be built)."""
+    out = {"reason": reason, "cycle": None, "tasks": [], "resources": [], "edges": []}
+    if timeout_ms is not None:
+        out["timeoutMs"] = timeout_ms
+    return out

@@ -1,0 +1,253 @@
+"""Where every other waitable was created, who uses it, and threads parked on a Condition.
+
+Locks have their own modules (asyncio_locks, thread_locks). This one records, cheaply:
+- the creation site of asyncio Event/Condition/Semaphore/Queue, threading.Semaphore and
+  ThreadPoolExecutor (`_tc_site`, named only in a witness; threading's other primitives are
+  named from the tracked lock they create);
+- for queues, the last few agents that put into or took from them (who could fill or drain them);
+- for conditions, notifications sent while no one waited (a lost wakeup) and who notifies;
+- threads parked in threading.Condition.wait() without a timeout (`waitgraph.cond_waits`), the
+  wait underneath Event.wait, Semaphore.acquire, Barrier.wait, queue.Queue.get/put/join and
+  concurrent.futures.Future.result(); a parked thread whose waiter lock is still locked has not
+  been notified, so only another thread (or a signal handler) could ever wake it;
+- futures of asyncio.run_coroutine_threadsafe (`_tc_loop`: the loop that completes them).
+Executor futures carry their executor, job and runner (executors.py); the asyncio future of
+run_in_executor / to_thread is linked to its executor future only when a witness is built.
+"""
+import _thread
+import asyncio
+import asyncio.locks
+import asyncio.queues
+import asyncio.futures
+import asyncio.tasks
+import concurrent.futures
+import os
+import queue
+import sys
+import threading
+
+from . import frames, waitgraph
+
+USERS_KEPT = 8
+
+_allocate = _thread.allocate_lock
+_get_running_loop = asyncio.events._get_running_loop
+_current_task = asyncio.tasks.current_task
+_creation_site = frames.creation_site
+
+
+_SKIP_DIRS = (os.path.dirname(concurrent.futures.__file__) + os.sep, os.path.dirname(asyncio.__file__) + os.sep)
+
+
+_THREAD_INIT = threading.Thread.__init__.__code__
+
+
+def _site_init(cls, keep_value=False):
+    orig = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
+        # bookkeeping): created by the thousand, never named in a witness by their site.
+        caller = sys._getframe(1)
+        while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
+            if caller.f_code is _THREAD_INIT:
+                return  # a Thread's own _started Event: one per thread, never a resource of the snippet
+            caller = caller.f_back  # a subclass's __init__ (BoundedSemaphore, LifoQueue): look past it
+        if caller is None or caller.f_code.co_filename.startswith(_SKIP_DIRS):
+            return
+        try:
+            self.__dict__["_tc_site"] = _creation_site(sys._getframe(1))
+            if keep_value:  # a semaphore's initial permits
+                self.__dict__["_tc_initial"] = self._value
+        except Exception:
+            pass
+
+    __init__.__name__, __init__.__qualname__, __init__.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
+    cls.__init__ = __init__
+
+
+def _remember(obj, attr, agent):
+    users = obj.__dict__.get(attr)
+    if users is None:
+        users = obj.__dict__[attr] = []
+    if agent not in users:
+        users.append(agent)
+        if len(users) > USERS_KEPT:
+            del users[0]
+
+
+def _asyncio_agent():
+    loop = _get_running_loop()
+    return _current_task(loop) if loop is not None else None
+
+
+def _wrap_use(cls, method, attr, agent_of):
+    orig = getattr(cls, method)
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            agent = agent_of()
+            if agent is not None:
+                _remember(self, attr, agent)
+        except Exception:
+            pass
+        return orig(self, *args, **kwargs)
+
+    wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
+    setattr(cls, method, wrapper)
+
+
+def _count_lost(cls, agent_of, tracked_only=False):
+    orig = cls.notify
+
+    def notify(self, n=1):
+        # A threading.Condition over an untracked lock (a Future's, a pool's) is never named.
+        if tracked_only and getattr(self._lock, "_rec", None) is None:
+            return orig(self, n)
+        try:
+            if not self._waiters:
+                self.__dict__["_tc_lost"] = self.__dict__.get("_tc_lost", 0) + 1
+            agent = agent_of()
+            if agent is not None:
+                _remember(self, "_tc_notifiers", agent)
+        except Exception:
+            pass
+        waitgraph.events.value += 1
+        return orig(self, n)
+
+    notify.__name__, notify.__qualname__, notify.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
+    cls.notify = notify
+
+
+class CondWait:
+    """A thread parked in Condition.wait() with no timeout."""
+
+    __slots__ = ("cond", "waiter", "frame", "loop")
+
+    def __init__(self, cond, waiter, frame, loop):
+        self.cond = cond
+        self.waiter = waiter
+        #: The caller of Condition.wait (Event.wait, Queue.get, Future.result or the snippet).
+        self.frame = frame
+        #: The event loop running on the parked thread, if any.
+        self.loop = loop
+
+    def parked(self):
+        """True while no notify has reached this waiter."""
+        return self.waiter.locked()
+
+
+def _install_condition_wait():
+    cond_waits = waitgraph.cond_waits
+    agent_of = waitgraph.current_thread_agent
+    start_code = threading.Thread.start.__code__
+
+    def wait(self, timeout=None):
+        # threading.Condition.wait (CPython 3.11-3.13), parking the thread in cond_waits while it
+        # waits without a timeout for a notify.
+        if not self._is_owned():
+            raise RuntimeError("cannot wait on un-acquired lock")
+        waiter = _allocate()
+        waiter.acquire()
+        self._waiters.append(waiter)
+        saved_state = self._release_save()
+        gotit = False
+        try:  # restore state no matter what (e.g., KeyboardInterrupt)
+            if timeout is None:
+                caller = sys._getframe(1)
+                # Thread.start() waiting for the new thread to run is not a wait anyone could lose.
+                outer = caller.f_back
+                if outer is not None and outer.f_code is start_code:
+                    waiter.acquire()
+                else:
+                    agent = agent_of()
+                    with waitgraph.mutex:
+                        cond_waits[agent] = CondWait(self, waiter, caller, _get_running_loop())
+                        waitgraph.events.value += 1
+                    try:
+                        waiter.acquire()
+                    finally:
+                        with waitgraph.mutex:
+                            cond_waits.pop(agent, None)
+                            waitgraph.events.value += 1
+                gotit = True
+            elif timeout > 0:
+                gotit = waiter.acquire(True, timeout)
+            else:
+                gotit = waiter.acquire(False)
+            return gotit
+        finally:
+            self._acquire_restore(saved_state)
+            if not gotit:
+                try:
+                    self._waiters.remove(waiter)
+                except ValueError:
+                    pass
+
+    orig = threading.Condition.wait
+    wait.__name__, wait.__qualname__, wait.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
+    threading.Condition.wait = wait
+
+
+def _install_run_coroutine_threadsafe():
+    orig = asyncio.run_coroutine_threadsafe
+
+    def run_coroutine_threadsafe(coro, loop):
+        fut = orig(coro, loop)
+        try:
+            fut.__dict__["_tc_loop"] = loop
+            fut.__dict__["_tc_fn"] = coro
+        except Exception:
+            pass
+        return fut
+
+    run_coroutine_threadsafe.__name__ = orig.__name__
+    run_coroutine_threadsafe.__qualname__ = orig.__qualname__
+    run_coroutine_threadsafe.__doc__ = orig.__doc__
+    asyncio.run_coroutine_threadsafe = run_coroutine_threadsafe
+    asyncio.tasks.run_coroutine_threadsafe = run_coroutine_threadsafe
+
+
+def function_name(func):
+    """`read_cache` for read_cache, for partial(read_cache) and for to_thread's partial(ctx.run, read_cache)."""
+    import functools
+
+    for _ in range(5):
+        if not isinstance(func, functools.partial):
+            break
+        inner = func.func
+        func = func.args[0] if getattr(inner, "__name__", "") == "run" and func.args else inner
+    return getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+
+
+def executor_source(fut):
+    """The concurrent.futures.Future behind an asyncio future of run_in_executor / to_thread
+    (asyncio chains the two with a done-callback that refers to it), or None. Witness time only."""
+    for cb, _ctx in list(getattr(fut, "_callbacks", None) or ()):
+        for cell in getattr(cb, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, concurrent.futures.Future):
+                return value
+    return None
+
+
+def install():
+    """Instruments the primitives above (those created from now on get a creation site)."""
+    # threading's Event, Condition, Barrier and queue.Queue need no wrapper: each makes a tracked
+    # lock in its __init__, whose creation site is the snippet's line (see witness._site_of).
+    for cls in (asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue, concurrent.futures.ThreadPoolExecutor):
+        _site_init(cls)
+    _site_init(asyncio.locks.Semaphore, keep_value=True)
+    _site_init(threading.Semaphore, keep_value=True)
+    _wrap_use(asyncio.queues.Queue, "put_nowait", "_tc_producers", _asyncio_agent)
+    _wrap_use(asyncio.queues.Queue, "get_nowait", "_tc_consumers", _asyncio_agent)
+    _wrap_use(queue.Queue, "put", "_tc_producers", waitgraph.current_thread_agent)
+    _wrap_use(queue.Queue, "get", "_tc_consumers", waitgraph.current_thread_agent)
+    _count_lost(asyncio.locks.Condition, _asyncio_agent)
+    _count_lost(threading.Condition, waitgraph.current_thread_agent, tracked_only=True)
+    _install_condition_wait()
+    _install_run_coroutine_threadsafe()
