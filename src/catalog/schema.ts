@@ -40,6 +40,12 @@ export const snippetDeclarationSchema = z.strictObject({
 	expect: z.enum(VERDICTS).optional(),
 	/** Contract shown to the reader: a failure snippet does not finish within this many ms. */
 	timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+	/**
+	 * A `completed` program that must show a lock-order inversion: the lucky run that passes its
+	 * tests and can hang in production. Its run must report a potential deadlock, and the page
+	 * shows the warning; every other completed program must report none.
+	 */
+	potentialDeadlock: z.boolean().default(false),
 	/** One sentence saying what the program shows; printed under the snippet. */
 	summary: z.string().min(1).optional(),
 });
@@ -80,6 +86,13 @@ export const trapSchema = z
 					code: 'custom',
 					path: ['snippets', i, 'expect'],
 					message: `is required for a program: say what a run ends in (${VERDICTS.join(', ')})`,
+				});
+			}
+			if (s.potentialDeadlock && s.expect !== 'completed') {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['snippets', i, 'potentialDeadlock'],
+					message: 'only a program that is expected to complete can be declared to show a potential deadlock; remove it or set expect: completed',
 				});
 			}
 			if (s.role === 'module' && s.expect) {

@@ -14,6 +14,11 @@ export const MIN_CONCURRENT_CALLERS = 100;
 export interface Claim {
 	expect: Verdict;
 	timeoutMs: number;
+	/**
+	 * A `completed` program declared to show a lock-order inversion (`potentialDeadlock: true`):
+	 * the lucky run that passes its tests and hangs in production. Its run must report one.
+	 */
+	potentialDeadlock?: boolean;
 }
 
 /** Lock-order inversions a run saw; a run from a harness that does not report them has none. */
@@ -29,7 +34,8 @@ export function potentialDeadlocksOf(run: RunResult): PotentialDeadlock[] {
  *   witness that explains the proof (`explainProof`);
  * - a failure (`deadlock`, `timeout`): with detection off it runs into its full timeout;
  * - `completed`: main() returns `{ concurrent ≥ 100, invariants: [...] }`, and the run took no
- *   two locks in opposite orders (a fix may not carry a lock-order inversion).
+ *   two locks in opposite orders (a fix may not carry a lock-order inversion) — unless the page
+ *   declares `potentialDeadlock: true`, and then the run must report one.
  */
 export function checkClaim(claim: Claim, run: RunResult, contract: RunResult | null): string[] {
 	const problems: string[] = [];
@@ -54,7 +60,11 @@ export function checkClaim(claim: Claim, run: RunResult, contract: RunResult | n
 			problems.push(`main() must return { concurrent, invariants, … } with at least ${MIN_CONCURRENT_CALLERS} concurrent callers; it returned ${JSON.stringify(run.returned)}`);
 		}
 		if (!Array.isArray(summary?.invariants) || summary.invariants.length === 0) problems.push('main() returned no invariants it checked ({ invariants: ["…"] })');
-		for (const p of potentialDeadlocksOf(run)) {
+		const inversions = potentialDeadlocksOf(run);
+		if (claim.potentialDeadlock && inversions.length === 0) {
+			problems.push('the page declares potentialDeadlock: true, but the run took no two locks in opposite orders: the engine reported no potential deadlock');
+		}
+		for (const p of claim.potentialDeadlock ? [] : inversions) {
 			problems.push(`it took ${p.locks.join(' and ')} in opposite orders (${p.orders.map((o) => `${o.task} took ${o.took.lock} at ${o.took.at} while holding ${o.holding.lock}`).join('; ')}): a potential deadlock`);
 		}
 	}

@@ -55,6 +55,11 @@ export interface Holding {
 	count?: number;
 	/** Set when the holder no longer runs the code that took it: the lock leaked. */
 	leaked?: Leak;
+	/**
+	 * For a thread lock held by a thread that runs an event loop: the task that took it. When that
+	 * task is suspended at an `await`, only the loop could resume it to release the lock.
+	 */
+	task?: string;
 }
 
 /** Kind-specific state of a resource, as far as the harness can read it. */

@@ -45,9 +45,12 @@ export function explainProof(witness: FactsWitness | null | undefined): string[]
 	for (const r of w.resources) for (const id of r.waiters) if (!waits.has(id)) waits.set(id, r.id);
 	if (waits.size === 0) missing.push('the witness names no waiting task or thread: a reader cannot see what is stuck');
 
+	// A task "running" on a thread that is itself blocked for good is as stuck as its thread.
+	const blockedThreads = new Set(w.tasks.filter((t) => t.kind === 'thread' && t.state !== 'running').map((t) => t.name));
 	const stuckOrDone = (id: string) => {
 		const t = tasks.get(id);
-		return t ? t.state !== 'running' : gone; // An omitted task was left out as one more waiter.
+		if (!t) return gone; // An omitted task was left out as one more waiter.
+		return t.state !== 'running' || (t.kind === 'task' && !!t.thread && blockedThreads.has(t.thread));
 	};
 	for (const [agentId, resourceId] of waits) {
 		const who = describeAgent(tasks.get(agentId), agentId);

@@ -80,8 +80,8 @@ async function verifyProgram(
 	scheduler: RunScheduler,
 	options: VerifyOptions,
 ): Promise<ProgramVerification> {
-	const claim = { expect: declaration.expect!, timeoutMs: declaration.timeoutMs };
-	const base = { trap, file: declaration.file, snippet: snippetId(trap, declaration.file), ...claim };
+	const claim = { expect: declaration.expect!, timeoutMs: declaration.timeoutMs, potentialDeadlock: declaration.potentialDeadlock };
+	const base = { trap, file: declaration.file, snippet: snippetId(trap, declaration.file), expect: claim.expect, timeoutMs: claim.timeoutMs };
 	const t0 = performance.now();
 	const unrunnable = (message: string): ProgramVerification => {
 		// A verdict the engine cannot reproduce now is not shown any more.

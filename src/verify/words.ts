@@ -219,6 +219,12 @@ function explainWait(g: Graph, agentId: string, seen: Set<string>, depth: number
 
 function holderText(g: Graph, waiter: string, h: Holding, seen: Set<string>, depth: number): string {
 	const count = h.count && h.count > 1 ? ` (${h.count} ${g.resource(g.waitOf(waiter)?.resource.id ?? '')?.kind === 'semaphore' ? 'permits' : 'times'})` : '';
+	if (h.agent === waiter && h.task && h.task !== g.task(waiter)?.runningTask) {
+		const task = g.task(h.task);
+		const at = task ? innermostUserFrame(task.chain) : undefined;
+		const suspended = at ? `, which is suspended in ${code(at.function)} at ${place(at)}` : '';
+		return `held by this same thread for ${agentText(task, h.task)} (${acquiredText(h)})${suspended}`;
+	}
 	if (h.agent === waiter) return `which it already holds${count} (${acquiredText(h)})`;
 	const holder = g.task(h.agent);
 	const who = `held by ${agentText(holder, h.agent)}${count}`;
@@ -248,6 +254,9 @@ function wakersText(g: Graph, r: WitnessResource, op: WaitOp, waiter: string, se
 	const verb = neededVerb(r, op);
 	if (!wakers.length) {
 		const self = all.find((x) => x.agent === waiter);
+		if (!self && g.w.reason === 'loop-thread-blocked' && g.task(waiter)?.kind === 'task') {
+			return `which only its event loop could ${verb}, and that loop's thread is blocked`;
+		}
 		if (!self) return `which nothing left to run will ${verb}`;
 		const kind = g.task(waiter)?.kind === 'thread' ? 'thread' : 'task';
 		return `only this ${kind} itself could ${WAKE_VERB[self.op] ?? `${verb} it`}, and it is the one waiting`;
@@ -318,7 +327,7 @@ export function summarize(w: Witness): string {
 			const what =
 				r.kind === 'future'
 					? `blocked in ${code(`${typeLabel(r)}.result()`)} on the event-loop thread; only that loop can complete the future ${code(r.name)}`
-					: `blocked on the event-loop thread: it ${explainWait(g, thread.id, new Set([thread.id]), 0)}; only that loop could run the code that would ${neededVerb(r, wait.edge.op)} it`;
+					: `blocked on the event-loop thread: it ${explainWait(g, thread.id, new Set([thread.id]), 0)}; only this thread's event loop could run the code that would ${neededVerb(r, wait.edge.op)} it, and the loop is blocked here`;
 			return `${agentText(thread)} is ${what}`;
 		}
 		case 'timeout': {

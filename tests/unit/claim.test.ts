@@ -66,6 +66,12 @@ describe('checkClaim: does a run do what its page claims', () => {
 		expect(checkClaim(claim, run({ potentialDeadlocks: [inversion] }), null)).toEqual([
 			'it took Store._lock and Index.lock in opposite orders (a took Index.lock at x.py:4 while holding Store._lock; b took Store._lock at x.py:10 while holding Index.lock): a potential deadlock',
 		]);
+		// The lucky run a page shows on purpose: declared, it must carry the inversion.
+		const lucky = { ...claim, potentialDeadlock: true };
+		expect(checkClaim(lucky, run({ potentialDeadlocks: [inversion] }), null)).toEqual([]);
+		expect(checkClaim(lucky, run({}), null)).toEqual([
+			'the page declares potentialDeadlock: true, but the run took no two locks in opposite orders: the engine reported no potential deadlock',
+		]);
 	});
 
 	it('accepts a raised claim that raised, and no contract run is needed', () => {

@@ -32,6 +32,14 @@ describe('trap frontmatter schema', () => {
 		expect(r.snippets[2]).toMatchObject({ role: 'module' });
 	});
 
+	it('lets only a program expected to complete be declared to show a potential deadlock', () => {
+		const snippets = (s: object) => ({ ...valid, snippets: [s] });
+		expect(issues(snippets({ file: 'lucky.py', expect: 'completed', potentialDeadlock: true }))).toEqual([]);
+		expect(issues(snippets({ file: 'failure.py', expect: 'deadlock', potentialDeadlock: true }))).toEqual([
+			'snippets.0.potentialDeadlock: only a program that is expected to complete can be declared to show a potential deadlock; remove it or set expect: completed',
+		]);
+	});
+
 	it('accepts a trap without optional lists', () => {
 		const { tags, related, references, ...rest } = valid;
 		expect(issues(rest)).toEqual([]);

@@ -160,6 +160,20 @@ describe.concurrent('Python harness: proven deadlocks', () => {
 		expect(registrar.state).toBe('running');
 	});
 
+	it('a thread lock held across await: the loop thread blocks on a lock its own suspended coroutine holds', async () => {
+		const r = await run('thread_lock_across_await.py');
+		expectProof(r, ['cycle', 'watchdog']);
+		const w = r.witness!;
+		expect(w.reason).toBe('loop-thread-blocked');
+		const main = task(w, 'MainThread');
+		const [refresh, read] = [task(w, 'refresh'), task(w, 'read')];
+		expect(main).toMatchObject({ loopThread: true, runningTask: read.id });
+		const held = holding(lock(w, 'CACHE_LOCK'), main.id);
+		expect(held).toMatchObject({ task: refresh.id });
+		expect(held.acquiredAt.at(-1)).toMatchObject({ function: 'refresh', line: 10 });
+		expect(summarize(w)).toContain('held by this same thread for Task `refresh` (acquired in `refresh` at thread_lock_across_await.py:10), which is suspended in `refresh` at thread_lock_across_await.py:12');
+	});
+
 	it('two threads taking two locks in opposite orders: the cycle names both threads', async () => {
 		const r = await run('threads_abba.py');
 		// At once from the second acquire, or from the watchdog when main() was not yet joining.
@@ -448,6 +462,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'asyncio_event_never_set.py',
 		'thread_lock_reacquire.py',
 		'thread_lock_in_task.py',
+		'thread_lock_across_await.py',
 		'threads_abba.py',
 		'thread_dead_owner.py',
 		'to_thread_dead_owner.py',

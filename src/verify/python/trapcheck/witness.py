@@ -390,6 +390,13 @@ class _Builder:
                 holding = {"agent": owner_id, "acquiredAt": acquired}
                 if kind == "rlock" and rec.depth > 1:
                     holding["count"] = rec.depth
+                # A thread lock taken by a coroutine: the task that took it (it may be suspended
+                # at an `await` while its thread's loop is blocked on the same lock).
+                owner_task = getattr(rec, "owner_task", None)
+                if owner_task is not None and isinstance(rec.owner, waitgraph.ThreadAgent):
+                    task_entry = self.task(owner_task, force=True)
+                    if task_entry is not None:
+                        holding["task"] = task_entry["id"]
                 try:
                     leaked = _leak(rec)
                 except Exception:
@@ -649,7 +656,14 @@ def thread_cycle(path, requester_frame):
         if entry is not None:
             entry["loopThread"] = True
             entry["_running_task"] = task
-    return b.result("wait-cycle", cycle)
+    # A loop thread blocked on a thread lock that one of its own suspended coroutines took: only
+    # that loop could resume the holder, and the loop is the thing that is blocked.
+    suspended_holder = any(
+        getattr(rec, "owner_task", None) is not None and rec.owner_task is not tasks_of.get(rec.owner)
+        for _agent, rec in path
+        if isinstance(rec.owner, waitgraph.ThreadAgent) and rec.owner in tasks_of
+    )
+    return b.result("loop-thread-blocked" if suspended_holder else "wait-cycle", cycle)
 
 
 def quiescence(loop, tasks):
