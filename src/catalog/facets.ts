@@ -1,6 +1,6 @@
 import type { TrapFrontmatter } from './schema.ts';
 import { CATEGORIES, LANGUAGES, SEVERITIES, SYMPTOMS } from './schema.ts';
-import { LANGUAGE_LABEL } from './sidebar.ts';
+import { LANGUAGE_LABEL } from '../verify/languages.ts';
 import { FACETS, type Facet, type FacetValues } from '../components/utils/trap-filter.ts';
 
 /** How symptoms are named to readers. */
@@ -92,4 +92,49 @@ export function facetGroups(traps: ReadonlyArray<{ data: TrapFrontmatter }>): Fa
 			options: values.map((value) => ({ value, label: facetValueLabel(facet, value), count: counts.get(value)! })),
 		};
 	});
+}
+
+/** The facets that get a page of their own (`/by/<facet>/<value>/`), linked from the sidebar. */
+export const BROWSE_FACETS = ['symptom', 'language'] as const;
+
+/** One page listing the traps with one value of a facet. */
+export interface FacetPage {
+	facet: (typeof BROWSE_FACETS)[number];
+	value: string;
+	/** "Traps that hang", "Python traps". */
+	title: string;
+	/** The sidebar's label, with the count: "Hangs (8)". */
+	label: string;
+	/** `/by/symptom/hangs/`, below the base path. */
+	path: string;
+	/** The home page filtered the same way, to narrow further. */
+	filterPath: string;
+	/** Ids of the traps it lists. */
+	traps: string[];
+}
+
+const SYMPTOM_TITLE: Record<(typeof SYMPTOMS)[number], string> = {
+	hangs: 'Traps that hang',
+	'runs-twice': 'Traps that run something twice',
+	'slow-under-load': 'Traps that are slow under load',
+	'wrong-result': 'Traps that give a wrong result',
+	crashes: 'Traps that crash',
+};
+
+/** Every facet page of the catalog: one per symptom and per language that at least one trap has, in the facets' order. */
+export function facetPages(traps: ReadonlyArray<{ id: string; data: TrapFrontmatter }>): FacetPage[] {
+	const groups = facetGroups(traps);
+	return BROWSE_FACETS.flatMap((facet) =>
+		groups
+			.find((g) => g.facet === facet)!
+			.options.map(({ value, label, count }) => ({
+				facet,
+				value,
+				title: facet === 'symptom' ? SYMPTOM_TITLE[value as (typeof SYMPTOMS)[number]] : `${label} traps`,
+				label: `${label} (${count})`,
+				path: `/by/${facet}/${value}/`,
+				filterPath: `/?${facet}=${encodeURIComponent(value)}`,
+				traps: traps.filter((t) => trapFacetValues(t.data)[facet].includes(value)).map((t) => t.id),
+			})),
+	);
 }

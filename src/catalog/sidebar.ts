@@ -1,4 +1,5 @@
 import { LANGUAGE_LABEL } from '../verify/languages.ts';
+import { facetPages } from './facets.ts';
 import type { TrapFrontmatter } from './schema.ts';
 
 /** A sidebar entry in Starlight's user-config form (`{ label, link }` or `{ label, items }`). */
@@ -10,20 +11,20 @@ export function trapPath(name: string): string {
 }
 
 /**
- * The catalog sidebar: a link to the catalog home, then every trap by title, grouped by its
- * first language, groups and traps sorted alphabetically.
+ * The catalog sidebar: the catalog home, then the traps grouped by what a reader sees and by
+ * language — each group a page listing its traps, labelled with its count — then how pages are
+ * verified and how to add a trap. Its size does not grow with the catalog: every page of a
+ * thousand-trap catalog carries the same few links, and the lists live on their own pages.
  */
 export function catalogSidebar(traps: ReadonlyArray<{ id: string; data: TrapFrontmatter }>): SidebarItem[] {
-	const groups = new Map<string, SidebarItem[]>();
-	for (const trap of [...traps].sort((a, b) => a.data.title.localeCompare(b.data.title))) {
-		const label = LANGUAGE_LABEL[trap.data.languages[0]] ?? trap.data.languages[0];
-		groups.set(label, [...(groups.get(label) ?? []), { label: trap.data.title, link: trapPath(trap.id) }]);
-	}
+	const pages = facetPages(traps);
+	const group = (facet: string) => pages.filter((p) => p.facet === facet).map((p) => ({ label: p.label, link: p.path }));
 	return [
-		{ label: 'All traps', link: '/' },
+		{ label: `All traps (${traps.length})`, link: '/' },
+		{ label: 'By what you see', items: group('symptom') },
+		{ label: 'By language', items: group('language') },
 		{ label: 'How pages are verified', link: '/verification/' },
 		{ label: 'Add a trap', link: '/guides/add-a-trap/' },
-		...[...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, items]) => ({ label, items })),
 	];
 }
 

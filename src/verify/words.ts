@@ -350,8 +350,9 @@ function formatSeconds(ms: number): string {
 /**
  * Formats a witness as a report in the manner of jstack's "Found one Java-level deadlock": the
  * summary, then each blocked task with its whole chain, what it waits for, and who holds or
- * could wake that. Waiters beyond {@link LIMITS.tasksShown} queued on a resource already shown
- * are folded into one line per resource.
+ * could wake that. A waiter that does exactly what one already shown does, and every waiter
+ * beyond {@link LIMITS.tasksShown} queued on a resource already shown, are folded into one line
+ * per resource.
  */
 export function formatWitness(w: Witness, maxTasks: number = LIMITS.tasksShown): string {
 	const g = indexWitness(w);
@@ -360,12 +361,16 @@ export function formatWitness(w: Witness, maxTasks: number = LIMITS.tasksShown):
 	const order = [...new Set([...leadAgents(g), ...w.tasks.map((t) => t.id)])];
 	const shownResources = new Set<string>();
 	const folded = new Map<string, WitnessTask[]>();
+	// A waiter doing exactly what one already shown does (same resource, same chain) adds nothing.
+	const shapes = new Set<string>();
+	const shapeOf = (t: WitnessTask, resourceId: string) => `${resourceId}\0${t.kind}\0${t.chain.map((f) => `${f.function}@${place(f)}`).join('\0')}`;
 	let shown = 0;
 	for (const id of order) {
 		const t = g.task(id);
 		if (!t) continue;
 		const wait = g.waitOf(id);
-		if (shown >= maxTasks && !cycle.has(id) && (!wait || shownResources.has(wait.resource.id))) {
+		const repeat = !!wait && shapes.has(shapeOf(t, wait.resource.id));
+		if ((shown >= maxTasks || repeat) && !cycle.has(id) && (!wait || shownResources.has(wait.resource.id))) {
 			if (wait) folded.set(wait.resource.id, [...(folded.get(wait.resource.id) ?? []), t]);
 			else folded.set('', [...(folded.get('') ?? []), t]);
 			continue;
@@ -374,6 +379,7 @@ export function formatWitness(w: Witness, maxTasks: number = LIMITS.tasksShown):
 		out.push(`${agentText(t)}${t.thread && t.kind === 'task' ? ` on thread ${code(t.thread)}` : ''}`);
 		if (wait) {
 			shownResources.add(wait.resource.id);
+			shapes.add(shapeOf(t, wait.resource.id));
 			out.push(`  ${explainWait(g, id, new Set([id]), LIMITS.explainDepth - 1)}`);
 			const createdAt = wait.resource.createdAt;
 			out.push(`  (${wait.resource.type}${createdAt ? `, created at ${place(createdAt)}` : ''})`);

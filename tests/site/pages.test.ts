@@ -8,6 +8,7 @@ import { resultView } from '../../src/components/utils/result-view.ts';
 import { currentSourceHash, freshness, readRecord } from '../../src/verify/results.ts';
 import { Page } from '../support/html.ts';
 import { ROOT } from '../support/paths.ts';
+import { facetPages } from '../../src/catalog/facets.ts';
 
 const site = inject('siteDir');
 const catalog = loadCatalog(ROOT);
@@ -229,11 +230,20 @@ describe('the catalog home page', () => {
 		}
 	});
 
-	it('lists every trap in the sidebar', () => {
+	it('groups the traps in the sidebar by what a reader sees and by language, each group a page listing exactly its traps', () => {
 		const sidebar = page.one('#starlight__sidebar');
-		for (const trap of catalog.pages) {
-			expect(page.all(`a[href="/traps/${trap.id}/"]`, sidebar).length, trap.id).toBe(1);
+		const traps = catalog.pages.map((p) => ({ id: p.id, data: p.data! }));
+		const groups = facetPages(traps);
+		expect(groups.filter((g) => g.facet === 'symptom').length).toBeGreaterThan(0);
+		for (const group of groups) {
+			const links = page.all(`a[href="${group.path}"]`, sidebar);
+			expect(links.map((a) => page.text(a).trim()), group.path).toEqual([group.label]);
+			const listed = Page.load(site, `${group.path.slice(1)}index.html`);
+			const shown = listed.all('[data-trap]').map((li) => listed.attr(li, 'data-trap')).sort();
+			expect(shown, group.path).toEqual(traps.filter((t) => group.facet === 'symptom' ? t.data.symptoms.includes(group.value as never) : t.data.languages.includes(group.value as never)).map((t) => t.id).sort());
 		}
+		// Every trap is reachable from the sidebar: through at least one group of each kind.
+		for (const t of traps) for (const facet of ['symptom', 'language']) expect(groups.some((g) => g.facet === facet && g.traps.includes(t.id)), `${t.id} by ${facet}`).toBe(true);
 	});
 
 	it('ships a search index', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { facetGroups, facetValueLabel, trapFacetValues } from '../../src/catalog/facets.ts';
+import { facetGroups, facetPages, facetValueLabel, trapFacetValues } from '../../src/catalog/facets.ts';
+import { catalogSidebar } from '../../src/catalog/sidebar.ts';
 import type { TrapFrontmatter } from '../../src/catalog/schema.ts';
 
 const trap = (over: Partial<TrapFrontmatter>): { data: TrapFrontmatter } => ({
@@ -53,5 +54,31 @@ describe('facets', () => {
 		expect(of('tag')).toEqual(['asyncio 2', 'threads 1']);
 		expect(of('language')).toEqual(['Python 2', 'TypeScript 1']);
 		expect(of('category')).toEqual(['Trap 2', 'Pattern 1']);
+	});
+});
+
+describe('facet pages and the sidebar', () => {
+	const traps = [
+		{ id: 'a', ...trap({ symptoms: ['hangs'], languages: ['python'] }) },
+		{ id: 'b', ...trap({ symptoms: ['hangs', 'runs-twice'], languages: ['python', 'typescript'] }) },
+		{ id: 'c', ...trap({ symptoms: ['slow-under-load'], languages: ['typescript'] }) },
+	];
+
+	it('gives every symptom and language a trap has one page listing exactly its traps, in the facets order', () => {
+		expect(facetPages(traps).map((p) => [p.path, p.label, p.traps])).toEqual([
+			['/by/symptom/hangs/', 'Hangs (2)', ['a', 'b']],
+			['/by/symptom/runs-twice/', 'Runs twice (1)', ['b']],
+			['/by/symptom/slow-under-load/', 'Slow under load (1)', ['c']],
+			['/by/language/python/', 'Python (2)', ['a', 'b']],
+			['/by/language/typescript/', 'TypeScript (2)', ['b', 'c']],
+		]);
+		expect(facetPages(traps)[0]).toMatchObject({ title: 'Traps that hang', filterPath: '/?symptom=hangs' });
+	});
+
+	it('keeps the sidebar the same size however many traps there are', () => {
+		const many = Array.from({ length: 500 }, (_, i) => ({ ...traps[i % 3], id: `t${i}` }));
+		const size = (s: ReturnType<typeof catalogSidebar>) => JSON.stringify(s).replace(/\d+/g, '').length;
+		expect(size(catalogSidebar(many))).toBe(size(catalogSidebar(traps)));
+		expect(catalogSidebar(traps)[0]).toEqual({ label: 'All traps (3)', link: '/' });
 	});
 });

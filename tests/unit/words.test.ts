@@ -187,6 +187,24 @@ describe('formatWitness', () => {
 	});
 });
 
+describe('formatWitness folding', () => {
+	it('folds a waiter that does exactly what one already shown does, even below the limit', () => {
+		const same = [f('consumer', 'workload.py', 38), f('Mailbox.take', 'failure.py', 28)];
+		const w: Witness = {
+			reason: 'quiescent-loop',
+			cycle: null,
+			tasks: [task('consumer-0', { chain: same }), task('consumer-1', { chain: same }), task('producer', { chain: [f('producer', 'workload.py', 50)] })],
+			resources: [{ id: 'event:e', kind: 'event', name: 'Mailbox._arrived', type: 'asyncio.Event', waiters: ['task:consumer-0', 'task:consumer-1', 'task:producer'], state: { set: false } }],
+			edges: [],
+		};
+		const text = formatWitness(w);
+		expect(text).toContain('Task `consumer-0`');
+		expect(text).toContain('Task `producer`');
+		expect(text).not.toContain('Task `consumer-1`\n');
+		expect(text).toContain('Also waiting for Event `Mailbox._arrived`: 1 more (Mailbox.take ×1).');
+	});
+});
+
 describe('formatPotentialDeadlocks', () => {
 	it('names both locks and both places', () => {
 		const text = formatPotentialDeadlocks([
