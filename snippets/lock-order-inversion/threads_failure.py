@@ -9,6 +9,7 @@ stuck threads before it exits.
 import threading
 
 
+# region archive
 class Archive:
     """Package files in the pool, and the index of the published ones, shared by threads."""
 
@@ -26,7 +27,6 @@ class Archive:
                 self.published.discard(package)
                 self.pool.discard(package)
 
-    # region archive
     def autosync(self, package: str) -> None:
         with self.publish_lock:  # 1st: publish_lock
             self._checkpoint()
