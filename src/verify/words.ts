@@ -311,7 +311,7 @@ export function summarize(w: Witness): string {
 		}
 		case 'quiescent-loop': {
 			if (!first) return `Tasks wait and nothing is left that could wake them (${NOTHING_LEFT}).`;
-			const more = lead.length > 1 ? `; ${lead.length} tasks wait in all` : '';
+			const more = w.omittedTasks ? `; ${lead.length} tasks shown waiting, ${w.omittedTasks} more left out of this witness` : lead.length > 1 ? `; ${lead.length} tasks wait in all` : '';
 			return `${who} ${explainWait(g, first, new Set([first]), 0)}${more}; nothing else can wake them (${NOTHING_LEFT})`;
 		}
 		case 'threads-blocked': {
