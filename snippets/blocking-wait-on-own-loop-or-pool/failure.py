@@ -18,13 +18,13 @@ class Registry:
         return f"device-{name}"
 
 
-# region sensor
 class MotionSensor:
     def __init__(self, name: str, registry: Registry, loop: asyncio.AbstractEventLoop) -> None:
         self.name = name
         self._registry = registry
         self._loop = loop
 
+    # region sensor
     def on_event(self, event: dict) -> dict:
         """Called by the device library for every event it receives."""
         device_id = asyncio.run_coroutine_threadsafe(

@@ -15,13 +15,13 @@ class Registry:
         return f"device-{name}"
 
 
-# region sensor
 class MotionSensor:
     def __init__(self, name: str, registry: Registry, loop: asyncio.AbstractEventLoop) -> None:
         self.name = name
         self._registry = registry
         self._loop = loop
 
+    # region sensor
     async def on_event(self, event: dict) -> dict:
         """For events delivered on the event loop."""
         device_id = await self._registry.device_id(self.name)  # ✓ the loop runs the lookup meanwhile

@@ -10,7 +10,6 @@ import asyncio
 from wire import Wire
 
 
-# region client
 class Client:
     """A key-value client with a cache, on one connection: one command on the wire at a time."""
 
@@ -19,6 +18,7 @@ class Client:
         self._lock = asyncio.Lock()
         self._cache: dict[str, str] = {}
 
+    # region client
     async def get(self, key: str) -> str:
         await self._lock.acquire()
         if key in self._cache:
@@ -29,15 +29,14 @@ class Client:
             return value
         finally:
             self._lock.release()
+    # endregion client
 
     def locked(self) -> bool:
         return self._lock.locked()
-# endregion client
 
 
 async def main() -> list[str]:
     client = Client(Wire())
-    # region calls
     # Three requests, each handled by its own task, one after the other.
     # 1: fetched from the server; the finally releases the lock.
     first = await asyncio.create_task(client.get("a"), name="request-1")
@@ -45,7 +44,6 @@ async def main() -> list[str]:
     second = await asyncio.create_task(client.get("a"), name="request-2")
     # 3: waits for a lock nobody will release.
     third = await asyncio.create_task(client.get("b"), name="request-3")
-    # endregion calls
     return [first, second, third]
 
 

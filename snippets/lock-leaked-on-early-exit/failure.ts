@@ -9,12 +9,12 @@
 import { Mutex } from 'async-mutex';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
-// #region client
 /** A client on one connection: one command on the wire at a time. */
 export class Client {
 	private readonly mutex = new Mutex();
 	readonly sent: string[] = [];
 
+	// #region client
 	async execute(command: string): Promise<string> {
 		const release = await this.mutex.acquire();
 		if (command.trim() === '') {
@@ -28,8 +28,8 @@ export class Client {
 			release();
 		}
 	}
+	// #endregion client
 }
-// #endregion client
 
 export async function main(): Promise<string[]> {
 	const client = new Client();

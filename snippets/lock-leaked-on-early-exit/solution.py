@@ -8,7 +8,6 @@ import asyncio
 from wire import Wire, run_workload
 
 
-# region client
 class Client:
     """A key-value client with a cache, on one connection: one command on the wire at a time."""
 
@@ -17,6 +16,7 @@ class Client:
         self._lock = asyncio.Lock()
         self._cache: dict[str, str] = {}
 
+    # region client
     async def get(self, key: str) -> str:
         async with self._lock:  # ✓ released however the block is left
             if key in self._cache:
@@ -24,10 +24,10 @@ class Client:
             value = await self._wire.roundtrip(f"GET {key}")
             self._cache[key] = value
             return value
+    # endregion client
 
     def locked(self) -> bool:
         return self._lock.locked()
-# endregion client
 
 
 async def main() -> dict:

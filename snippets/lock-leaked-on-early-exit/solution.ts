@@ -13,31 +13,36 @@ class InvariantBroken extends Error {
 	override name = 'InvariantBroken';
 }
 
-// #region client
 /** A client on one connection: one command on the wire at a time. */
 export class Client {
 	private readonly mutex = new Mutex();
 	private inFlight = 0;
 	readonly sent: string[] = [];
 
+	// #region client
 	execute(command: string): Promise<string> {
 		return this.mutex.runExclusive(async () => { // ✓ released however the callback ends
 			if (command.trim() === '') {
 				throw new Error('empty command');
 			}
-			if (++this.inFlight > 1) throw new InvariantBroken('two commands on the wire at once');
-			this.sent.push(command);
-			await nextTurn(); // the command goes on the wire, the reply comes back
-			this.inFlight -= 1;
-			return `OK ${command}`;
+			return this.send(command);
 		});
+	}
+	// #endregion client
+
+	/** The command goes on the wire and the reply comes back; the caller holds the mutex. */
+	private async send(command: string): Promise<string> {
+		if (++this.inFlight > 1) throw new InvariantBroken('two commands on the wire at once');
+		this.sent.push(command);
+		await nextTurn(); // other calls run meanwhile
+		this.inFlight -= 1;
+		return `OK ${command}`;
 	}
 
 	isLocked(): boolean {
 		return this.mutex.isLocked();
 	}
 }
-// #endregion client
 
 /** A seeded pseudo-random generator (mulberry32): the same requests on every run. */
 function random(seed: number): () => number {

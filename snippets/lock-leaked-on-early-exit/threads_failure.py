@@ -8,7 +8,6 @@ the process: after Ctrl-C, Python still waits for the blocked thread before it e
 import threading
 
 
-# region client
 class Client:
     """A client on one connection shared by threads: one command on the wire at a time."""
 
@@ -16,6 +15,7 @@ class Client:
         self._lock = threading.Lock()
         self.sent: list[str] = []
 
+    # region client
     def execute(self, command: str) -> str:
         self._lock.acquire()
         if not command.strip():

@@ -13,7 +13,6 @@ class InvariantBroken(AssertionError):
     """The client broke what its lock protects."""
 
 
-# region client
 class Client:
     """A client on one connection shared by threads: one command on the wire at a time."""
 
@@ -22,21 +21,26 @@ class Client:
         self._in_flight = 0
         self.sent: list[str] = []
 
+    # region client
     def execute(self, command: str) -> str:
         with self._lock:  # ✓ released however the block is left
             if not command.strip():
                 raise ValueError("empty command")
-            self._in_flight += 1
-            if self._in_flight > 1:
-                raise InvariantBroken("two commands on the wire at once")
-            self.sent.append(command)
-            time.sleep(0)  # the command goes on the wire: other threads run meanwhile
-            self._in_flight -= 1
-            return f"OK {command}"
+            return self._send(command)
+    # endregion client
+
+    def _send(self, command: str) -> str:
+        """The command goes on the wire and the reply comes back; caller holds _lock."""
+        self._in_flight += 1
+        if self._in_flight > 1:
+            raise InvariantBroken("two commands on the wire at once")
+        self.sent.append(command)
+        time.sleep(0)  # other threads run meanwhile
+        self._in_flight -= 1
+        return f"OK {command}"
 
     def locked(self) -> bool:
         return self._lock.locked()
-# endregion client
 
 
 def main() -> dict:

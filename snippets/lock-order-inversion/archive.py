@@ -10,7 +10,6 @@ import random
 from collections.abc import Awaitable, Callable
 
 
-# region archive
 class Archive:
     """Package files in the pool, and the index of the published ones."""
 
@@ -21,6 +20,7 @@ class Archive:
         self.published: set[str] = set()
         self._checkpoint = checkpoint
 
+    # region archive
     async def expire(self, package: str) -> None:
         async with self.expire_lock:  # 1st: expire_lock
             await self._checkpoint("expire")

@@ -9,7 +9,6 @@
  */
 import { Mutex } from 'async-mutex';
 
-// #region archive
 /** Package files in the pool, and the index of the published ones. */
 export class Archive {
 	readonly expireMutex = new Mutex(); // no file leaves the pool while a job uses it
@@ -32,6 +31,7 @@ export class Archive {
 		});
 	}
 
+	// #region archive
 	async autosync(pkg: string): Promise<void> {
 		await this.publishMutex.runExclusive(async () => { // 1st: publishMutex
 			await this.checkpoint();
@@ -41,8 +41,8 @@ export class Archive {
 			});
 		});
 	}
+	// #endregion archive
 }
-// #endregion archive
 
 /** A barrier for `parties` callers: each call settles once all of them have called. */
 function barrier(parties: number): () => Promise<void> {

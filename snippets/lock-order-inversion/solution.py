@@ -9,7 +9,6 @@ import random
 from archive import INVARIANTS, run_jobs
 
 
-# region archive
 class Archive:
     """Package files in the pool, and the index of the published ones.
 
@@ -29,6 +28,7 @@ class Archive:
             await asyncio.sleep(0)  # writing the index
             self.pool.discard(package)
 
+    # region archive
     async def autosync(self, package: str) -> None:
         async with self.expire_lock, self.publish_lock:  # ✓ the same order as expire()
             self.pool.add(package)

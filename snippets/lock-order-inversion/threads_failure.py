@@ -9,7 +9,6 @@ stuck threads before it exits.
 import threading
 
 
-# region archive
 class Archive:
     """Package files in the pool, and the index of the published ones, shared by threads."""
 
@@ -27,6 +26,7 @@ class Archive:
                 self.published.discard(package)
                 self.pool.discard(package)
 
+    # region archive
     def autosync(self, package: str) -> None:
         with self.publish_lock:  # 1st: publish_lock
             self._checkpoint()

@@ -13,10 +13,10 @@ import threading
 from auth import AuthServer
 
 
-# region cache
 class TokenCache:
     """One access token, fetched on first use and shared by every caller."""
 
+    # region cache
     def __init__(self, server: AuthServer) -> None:
         self._server = server
         self._lock = threading.Lock()  # ❌ a thread lock in async code
@@ -27,10 +27,10 @@ class TokenCache:
             if self._token is None:
                 self._token = await self._server.fetch_token()  # ❌ suspended holding the lock
             return self._token
+    # endregion cache
 
     def clear(self) -> None:
         self._token = None
-# endregion cache
 
 
 async def main() -> list[str]:

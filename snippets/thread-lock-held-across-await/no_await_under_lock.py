@@ -10,7 +10,6 @@ import threading
 from auth import AuthServer, run_workload
 
 
-# region cache
 class TokenCache:
     """One access token, shared by coroutines on the loop and read by other threads."""
 
@@ -20,6 +19,7 @@ class TokenCache:
         self._token: str | None = None
         self._pending: asyncio.Task[str] | None = None  # the one request in flight
 
+    # region cache
     async def get_token(self) -> str:
         with self._lock:  # ✓ no await inside: nothing else runs on this thread meanwhile
             if self._token is not None:
@@ -37,11 +37,11 @@ class TokenCache:
         """For other threads: the token, if one has been fetched."""
         with self._lock:
             return self._token
+    # endregion cache
 
     def clear(self) -> None:
         with self._lock:
             self._token = None
-# endregion cache
 
 
 async def main() -> dict:

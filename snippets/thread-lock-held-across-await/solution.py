@@ -9,10 +9,10 @@ import asyncio
 from auth import AuthServer, run_workload
 
 
-# region cache
 class TokenCache:
     """One access token, fetched on first use and shared by every caller."""
 
+    # region cache
     def __init__(self, server: AuthServer) -> None:
         self._server = server
         self._lock = asyncio.Lock()  # ✓ waiting for it suspends the coroutine, not the thread
@@ -23,10 +23,10 @@ class TokenCache:
             if self._token is None:
                 self._token = await self._server.fetch_token()  # other coroutines run meanwhile
             return self._token
+    # endregion cache
 
     def clear(self) -> None:
         self._token = None
-# endregion cache
 
 
 async def main() -> dict:
