@@ -15,7 +15,7 @@ import { loadCatalog } from '../src/catalog/load-catalog.ts';
 import { formatMs } from '../src/verify/report.ts';
 import { runSnippet, type RunResult } from '../src/verify/run-snippet.ts';
 import { RunScheduler } from '../src/verify/run-scheduler.ts';
-import { isFailureVerdict } from '../src/verify/verdict.ts';
+import { isFailureVerdict } from '../src/verify/vocabulary.ts';
 import { verifyTraps } from '../src/verify/verify-trap.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

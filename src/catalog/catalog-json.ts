@@ -2,7 +2,7 @@ import { z } from 'astro/zod';
 import type { ObservedRun } from './observed.ts';
 import { CATEGORIES, SEVERITIES, SNIPPET_ROLES, SYMPTOMS, type TrapFrontmatter } from './schema.ts';
 import { LANGUAGES, languageOf } from '../verify/languages.ts';
-import { DETECTORS, VERDICTS } from '../verify/verdict.ts';
+import { DETECTORS, VERDICTS } from '../verify/vocabulary.ts';
 
 /** The version of the catalog.json format; bump the major version on a breaking change. */
 export const CATALOG_FORMAT_VERSION = '1.0.0';

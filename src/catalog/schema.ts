@@ -1,6 +1,6 @@
 import { z } from 'astro/zod';
 import { LANGUAGE_BY_EXTENSION, LANGUAGES, languageOf } from '../verify/languages.ts';
-import { VERDICTS } from '../verify/verdict.ts';
+import { VERDICTS } from '../verify/vocabulary.ts';
 
 export { LANGUAGES };
 

@@ -5,7 +5,7 @@
 import type { PotentialDeadlock } from './facts.ts';
 import { explainProof } from './proof-check.ts';
 import type { RunResult } from './run-snippet.ts';
-import { isFailureVerdict, type Verdict } from './verdict.ts';
+import { isFailureVerdict, type Verdict } from './vocabulary.ts';
 
 /** The least a solution's workload must show: this many concurrent callers, and what it checked. */
 export const MIN_CONCURRENT_CALLERS = 100;

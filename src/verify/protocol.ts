@@ -1,4 +1,4 @@
-import { DETECTORS, VERDICTS, type DetectedBy, type Verdict } from './verdict.ts';
+import { DETECTORS, VERDICTS, type DetectedBy, type Verdict } from './vocabulary.ts';
 import type { PotentialDeadlock, Witness } from './facts.ts';
 
 /**

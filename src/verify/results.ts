@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunResult } from './run-snippet.ts';
-import { isFailureVerdict, type Verdict } from './verdict.ts';
+import { isFailureVerdict, type Verdict } from './vocabulary.ts';
 import { keyOf, verificationInputs, type KeyInputs } from './verification-key.ts';
 
 /** Where the suite writes one record per verified program, relative to the project root. */

@@ -8,7 +8,7 @@ import { runProcess } from './process-runner.ts';
 import type { PotentialDeadlock, Witness } from './facts.ts';
 import { projectRootOf, publishable } from './paths.ts';
 import { parseHarnessMessage, type RunError, type Runtime, type VerdictMessage } from './protocol.ts';
-import type { DetectedBy, Verdict } from './verdict.ts';
+import type { DetectedBy, Verdict } from './vocabulary.ts';
 
 export type { SnippetLanguage };
 

@@ -11,7 +11,7 @@ import { checkClaim } from './claim.ts';
 import { readRecord, recordPath, writeRecord, type SnippetRecord } from './results.ts';
 import { UnrunnableError, type RunResult } from './run-snippet.ts';
 import { RunScheduler } from './run-scheduler.ts';
-import { isFailureVerdict, type Verdict } from './verdict.ts';
+import { isFailureVerdict, type Verdict } from './vocabulary.ts';
 import { changedInputs, keyOf, verificationInputs } from './verification-key.ts';
 
 /** A trap as far as verifying it needs: its name and its snippet declarations. */

@@ -3,7 +3,7 @@ import { loadCatalog } from '../../src/catalog/load-catalog.ts';
 import { liveRunProcesses } from '../../src/verify/process-runner.ts';
 import { formatReport } from '../../src/verify/report.ts';
 import { RunScheduler } from '../../src/verify/run-scheduler.ts';
-import { isFailureVerdict } from '../../src/verify/verdict.ts';
+import { isFailureVerdict } from '../../src/verify/vocabulary.ts';
 import { verifyTrap, type ProgramVerification } from '../../src/verify/verify-trap.ts';
 import { ROOT } from '../support/paths.ts';
 
