@@ -25,7 +25,7 @@ def install():
     _orig.update(init=Lock.__init__, acquire=Lock.acquire, release=Lock.release)
     orig_init, orig_acquire, orig_release = _orig["init"], _orig["acquire"], _orig["release"]
     witness.set_lock_acquire_frame(_acquire_wait_line(orig_acquire.__code__), orig_acquire.__code__)
-    current_task = asyncio.tasks.current_task
+    task_of_loop = waitgraph.task_of_loop
     get_running_loop = asyncio.events._get_running_loop
     task_waits = waitgraph.task_waits
     active = waitgraph.active
@@ -40,49 +40,51 @@ def install():
         orig_init(self, *args, **kwargs)
         self._tc_rec = waitgraph.LockRecord("asyncio.Lock", frames.creation_site(sys._getframe(1)))
 
+    # The task is looked up once per call: a coroutine stays in its task across its awaits.
     async def acquire(self):
-        rec = self.__dict__.get("_tc_rec")
-        if rec is None:
+        try:
+            rec = self._tc_rec
+        except AttributeError:  # created before install()
             rec = self._tc_rec = waitgraph.LockRecord("asyncio.Lock", None)
-        task = current_task()
+        loop = get_running_loop()
+        task = task_of_loop(loop) if loop is not None else None
         if task is not None and task in held:
             wants(task, rec, sys._getframe(1))
         waiters = self._waiters
-        if self._locked or (waiters and not all(w.cancelled() for w in waiters)):
-            task = current_task()
-            if task is None:
+        if task is not None and (self._locked or (waiters and not all(w.cancelled() for w in waiters))):
+            task_waits[task] = rec
+            rec.waiters.append(task)
+            active[rec.id] = rec
+            try:
+                if rec.owner is not None and not rec.tainted:
+                    _check_cycle(task, rec)
                 await orig_acquire(self)
-            else:
-                task_waits[task] = rec
-                rec.waiters.append(task)
-                active[rec.id] = rec
+            finally:
+                task_waits.pop(task, None)
                 try:
-                    if rec.owner is not None and not rec.tainted:
-                        _check_cycle(task, rec)
-                    await orig_acquire(self)
-                finally:
-                    task_waits.pop(task, None)
-                    try:
-                        rec.waiters.remove(task)
-                    except ValueError:
-                        pass
-                    if rec.owner is None and not rec.waiters and not self._locked:
-                        active.pop(rec.id, None)
+                    rec.waiters.remove(task)
+                except ValueError:
+                    pass
+                if rec.owner is None and not rec.waiters and not self._locked:
+                    active.pop(rec.id, None)
         else:
             await orig_acquire(self)
-        owner = rec.owner = current_task()
-        stack = rec.acquired = live_stack(sys._getframe(1), task_only=True)
+        rec.owner = task
+        rec.acquired = live_stack(sys._getframe(1), task_only=True)
         active[rec.id] = rec
-        if owner is not None:
-            took(owner, rec)
+        if task is not None:
+            took(task, rec)
         events.value += 1
         return True
 
     def release(self):
-        rec = self.__dict__.get("_tc_rec")
+        try:
+            rec = self._tc_rec
+        except AttributeError:
+            rec = None
         if rec is not None and self._locked:
             loop = get_running_loop()
-            task = current_task(loop) if loop is not None else None
+            task = task_of_loop(loop) if loop is not None else None
             if rec.owner is not None:
                 if task is not rec.owner:
                     rec.tainted = True

@@ -6,16 +6,18 @@ loop (call_soon_threadsafe). So "nothing in flight" means no worker can still wa
 dropped by shutdown(cancel_futures=True) never run and stay counted, which only withholds proofs.
 """
 import _thread
+import collections
 import concurrent.futures.thread as cft
 
-_lock = _thread.allocate_lock()
-_in_flight = [0]
+#: One token per work item created and not yet finished running. deque.append and deque.pop are
+#: single C calls, atomic under the GIL: the pool's hot path counts without taking a lock.
+_in_flight = collections.deque()
 _WORKER_CODE = cft._worker.__code__
 
 
 def in_flight():
     """Work items submitted to any ThreadPoolExecutor whose run() has not finished."""
-    return _in_flight[0]
+    return len(_in_flight)
 
 
 def install():
@@ -24,31 +26,30 @@ def install():
     orig_init, orig_run = item.__init__, item.run
     orig_submit = cft.ThreadPoolExecutor.submit
     get_ident = _thread.get_ident
+    token, untoken = _in_flight.append, _in_flight.pop
 
     def submit(self, *args, **kwargs):
         fut = orig_submit(self, *args, **kwargs)
         try:
-            fut.__dict__["_tc_executor"] = self
-            fut.__dict__["_tc_fn"] = args[0] if args else kwargs.get("fn")  # named in a witness only
+            fut._tc_executor = self
+            fut._tc_fn = args[0] if args else kwargs.get("fn")  # named in a witness only
         except Exception:
             pass
         return fut
 
     def __init__(self, *args, **kwargs):
         orig_init(self, *args, **kwargs)
-        with _lock:
-            _in_flight[0] += 1
+        token(None)
 
     def run(self, *args, **kwargs):
         try:
             try:
-                self.future.__dict__["_tc_runner"] = get_ident()
+                self.future._tc_runner = get_ident()
             except Exception:
                 pass
             return orig_run(self, *args, **kwargs)
         finally:
-            with _lock:
-                _in_flight[0] -= 1
+            untoken()
 
     submit.__name__, submit.__qualname__, submit.__doc__ = orig_submit.__name__, orig_submit.__qualname__, orig_submit.__doc__
     item.__init__ = __init__

@@ -98,12 +98,17 @@ def hidden(code):
     return known
 
 
+# By id(): hashing a code object hashes its name, constants and names again on every lookup (it is
+# not cached), which made each live_stack cost thousands of instructions. The codes themselves are
+# kept in _boundary_codes, so their ids are never reused.
 _boundaries = set()
+_boundary_codes = []
 
 
 def add_boundaries(*codes):
     """Frames with these codes (and everything outside them) are plumbing: live_stack stops there."""
-    _boundaries.update(codes)
+    _boundary_codes.extend(codes)
+    _boundaries.update(id(c) for c in codes)
 
 
 def live_stack(frame, task_only=False, limit=64):
@@ -117,7 +122,7 @@ def live_stack(frame, task_only=False, limit=64):
     n = 0
     while frame is not None and n < limit:
         code = frame.f_code
-        if code in boundaries or (task_only and not code.co_flags & _SUSPENDABLE):
+        if id(code) in boundaries or (task_only and not code.co_flags & _SUSPENDABLE):
             break
         append((code, -1 - frame.f_lasti))
         frame = frame.f_back

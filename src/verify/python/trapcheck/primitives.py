@@ -32,7 +32,7 @@ USERS_KEPT = 8
 
 _allocate = _thread.allocate_lock
 _get_running_loop = asyncio.events._get_running_loop
-_current_task = asyncio.tasks.current_task
+_task_of_loop = waitgraph.task_of_loop
 _creation_site = frames.creation_site
 
 
@@ -57,9 +57,9 @@ def _site_init(cls, keep_value=False):
         if caller is None or caller.f_code.co_filename.startswith(_SKIP_DIRS):
             return
         try:
-            self.__dict__["_tc_site"] = _creation_site(sys._getframe(1))
+            self._tc_site = _creation_site(sys._getframe(1))
             if keep_value:  # a semaphore's initial permits
-                self.__dict__["_tc_initial"] = self._value
+                self._tc_initial = self._value
         except Exception:
             pass
 
@@ -68,9 +68,10 @@ def _site_init(cls, keep_value=False):
 
 
 def _remember(obj, attr, agent):
-    users = obj.__dict__.get(attr)
+    users = getattr(obj, attr, None)
     if users is None:
-        users = obj.__dict__[attr] = []
+        users = []
+        setattr(obj, attr, users)
     if agent not in users:
         users.append(agent)
         if len(users) > USERS_KEPT:
@@ -79,7 +80,7 @@ def _remember(obj, attr, agent):
 
 def _asyncio_agent():
     loop = _get_running_loop()
-    return _current_task(loop) if loop is not None else None
+    return _task_of_loop(loop) if loop is not None else None
 
 
 def _wrap_use(cls, method, attr, agent_of):
@@ -107,7 +108,7 @@ def _count_lost(cls, agent_of, tracked_only=False):
             return orig(self, n)
         try:
             if not self._waiters:
-                self.__dict__["_tc_lost"] = self.__dict__.get("_tc_lost", 0) + 1
+                self._tc_lost = getattr(self, "_tc_lost", 0) + 1
             agent = agent_of()
             if agent is not None:
                 _remember(self, "_tc_notifiers", agent)
@@ -196,8 +197,8 @@ def _install_run_coroutine_threadsafe():
     def run_coroutine_threadsafe(coro, loop):
         fut = orig(coro, loop)
         try:
-            fut.__dict__["_tc_loop"] = loop
-            fut.__dict__["_tc_fn"] = coro
+            fut._tc_loop = loop
+            fut._tc_fn = coro
         except Exception:
             pass
         return fut

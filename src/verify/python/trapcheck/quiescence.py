@@ -51,14 +51,20 @@ def _hook(loop):
     real_select = selector.select
     loop_ref = weakref.ref(loop)
 
+    in_flight = executors._in_flight
+    thread_waits, cond_waits = waitgraph.thread_waits, waitgraph.cond_waits
+
     def select(timeout=None):
         if timeout is not None:
             return real_select(timeout)
         while True:
-            lp = loop_ref()
-            if lp is not None:
-                _check(lp, selector)
-            del lp
+            # _idle's first test, inline: this runs on every loop iteration, and while a pool has
+            # work in flight and no thread waits on a lock, a worker will still wake the loop.
+            if not in_flight or thread_waits or cond_waits:
+                lp = loop_ref()
+                if lp is not None:
+                    _check(lp, selector)
+                del lp
             events = real_select(POLL_S)
             if events:
                 return events

@@ -13,6 +13,9 @@ import concurrent.futures
 import os
 import sys
 import threading
+import types
+
+import concurrent.futures._base
 
 from . import frames, lockorder, report, stuck, waitgraph, witness
 
@@ -290,11 +293,28 @@ class RLock:
         )
 
 
+class _FuturesThreading(types.ModuleType):
+    """`threading` as concurrent.futures sees it after install(): what it locks directly (each
+    Future's condition, the waiters of wait() and as_completed()) stays a plain lock, as
+    _made_for_futures would decide, without walking frames for every one of thousands of
+    Futures. Everything else is threading's own, looked up when used."""
+
+    def __getattr__(self, name):
+        return getattr(threading, name)
+
+
+def _futures_condition(lock=None):
+    return threading.Condition(_RealRLock() if lock is None else lock)
+
+
 def install():
     """Makes threading.Lock() and threading.RLock() return tracked locks from now on, and
     records joins (a thread joining a stuck thread is stuck too)."""
     threading.Lock = Lock
     threading.RLock = RLock
+    view = _FuturesThreading("threading")
+    view.Lock, view.RLock, view.Condition = _allocate, _RealRLock, _futures_condition
+    concurrent.futures._base.threading = view
     orig_join = threading.Thread.join
 
     def join(self, timeout=None):

@@ -107,6 +107,19 @@ class ThreadWait:
         self.task = task
 
 
+def _task_of_loop():
+    # 3.11 keeps the running task per loop in a dict (its current_task() is Python and costs
+    # several calls); later versions have current_task(loop) in C.
+    import asyncio.tasks
+
+    tasks = getattr(asyncio.tasks, "_current_tasks", None)
+    return tasks.get if isinstance(tasks, dict) else asyncio.tasks.current_task
+
+
+#: task_of_loop(loop): the asyncio task running on `loop` right now, or None; one C call.
+task_of_loop = _task_of_loop()
+
+
 def current_thread_agent():
     """The ThreadAgent of the calling thread."""
     try:
