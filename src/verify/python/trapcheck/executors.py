@@ -20,6 +20,12 @@ def in_flight():
     return len(_in_flight)
 
 
+def _plain_signatures(init, run):
+    """True for _WorkItem(future, fn, args, kwargs) with run(self)."""
+    i, r = init.__code__, run.__code__
+    return i.co_argcount == 5 and i.co_varnames[:5] == ("self", "future", "fn", "args", "kwargs") and r.co_argcount == 1 and not (i.co_flags | r.co_flags) & 0x0C
+
+
 def install():
     """Counts work items from now on."""
     item = cft._WorkItem
@@ -28,28 +34,47 @@ def install():
     get_ident = _thread.get_ident
     token, untoken = _in_flight.append, _in_flight.pop
 
-    def submit(self, *args, **kwargs):
-        fut = orig_submit(self, *args, **kwargs)
+    def submit(self, fn, /, *args, **kwargs):
+        fut = orig_submit(self, fn, *args, **kwargs)
         try:
             fut._tc_executor = self
-            fut._tc_fn = args[0] if args else kwargs.get("fn")  # named in a witness only
+            fut._tc_fn = fn  # named in a witness only
         except Exception:
             pass
         return fut
 
-    def __init__(self, *args, **kwargs):
-        orig_init(self, *args, **kwargs)
-        token(None)
+    if _plain_signatures(orig_init, orig_run):
+        # The signatures of CPython 3.11-3.13, called without packing arguments: these run for
+        # every job of every pool, on the path between a worker and the loop it wakes.
+        def __init__(self, future, fn, args, kwargs):
+            orig_init(self, future, fn, args, kwargs)
+            token(None)
 
-    def run(self, *args, **kwargs):
-        try:
+        def run(self):
             try:
-                self.future._tc_runner = get_ident()
-            except Exception:
-                pass
-            return orig_run(self, *args, **kwargs)
-        finally:
-            untoken()
+                try:
+                    self.future._tc_runner = get_ident()
+                except Exception:
+                    pass
+                return orig_run(self)
+            finally:
+                untoken()
+
+    else:
+
+        def __init__(self, *args, **kwargs):
+            orig_init(self, *args, **kwargs)
+            token(None)
+
+        def run(self, *args, **kwargs):
+            try:
+                try:
+                    self.future._tc_runner = get_ident()
+                except Exception:
+                    pass
+                return orig_run(self, *args, **kwargs)
+            finally:
+                untoken()
 
     submit.__name__, submit.__qualname__, submit.__doc__ = orig_submit.__name__, orig_submit.__qualname__, orig_submit.__doc__
     item.__init__ = __init__

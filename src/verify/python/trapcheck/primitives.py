@@ -118,6 +118,7 @@ def _count_lost(cls, agent_of, tracked_only=False):
         return orig(self, n)
 
     notify.__name__, notify.__qualname__, notify.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
+    notify.__wrapped__ = orig
     cls.notify = notify
 
 

@@ -303,17 +303,22 @@ class _FuturesThreading(types.ModuleType):
         return getattr(threading, name)
 
 
-def _futures_condition(lock=None):
-    return threading.Condition(_RealRLock() if lock is None else lock)
-
-
 def install():
     """Makes threading.Lock() and threading.RLock() return tracked locks from now on, and
     records joins (a thread joining a stuck thread is stuck too)."""
     threading.Lock = Lock
     threading.RLock = RLock
+    # A Future's condition is over a plain lock, so primitives' notify (which only counts lost
+    # notifies of tracked locks) would pass straight through: give it threading's own notify.
+    # Its wait() stays the instrumented one, so a thread blocked in Future.result() is seen.
+    plain_notify = getattr(threading.Condition.notify, "__wrapped__", threading.Condition.notify)
+    condition = type("Condition", (threading.Condition,), {"notify": plain_notify, "__module__": "threading"})
+
+    def futures_condition(lock=None):
+        return condition(_RealRLock() if lock is None else lock)
+
     view = _FuturesThreading("threading")
-    view.Lock, view.RLock, view.Condition = _allocate, _RealRLock, _futures_condition
+    view.Lock, view.RLock, view.Condition = _allocate, _RealRLock, futures_condition
     concurrent.futures._base.threading = view
     orig_join = threading.Thread.join
 
