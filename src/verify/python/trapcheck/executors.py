@@ -82,6 +82,11 @@ def install():
     cft.ThreadPoolExecutor.submit = submit
 
 
+def worker_count():
+    """An upper bound on the live ThreadPoolExecutor worker threads (ended ones may linger)."""
+    return len(cft._threads_queues)
+
+
 def worker_idents():
     """Idents of live ThreadPoolExecutor worker threads."""
     for _ in range(10):

@@ -75,6 +75,19 @@ def _invisible_threads(current):
     return _count() > sum(1 for ident in current if ident != main)
 
 
+def _fewer_waits_than_threads(stuck_idents):
+    """True when, by counting alone, some live thread is neither waiting, joining, parked nor an
+    idle pool worker, so _stuck would find a thread that can act. This is what the watchdog's
+    samples usually meet while threads run, and it spares them reading every thread's frame
+    (with a hundred threads, long enough to slow every lock operation waiting for the mutex).
+    Counts only err towards "not fewer" (an agent counted twice, a thread not yet registered)."""
+    waiting = len(waitgraph.thread_waits) + len(waitgraph.join_waits) + len(waitgraph.cond_waits)
+    if not executors.in_flight():
+        waiting += executors.worker_count()  # pool workers may be idle
+    threads = len(threading._active) - len(waitgraph.harness_idents) - len(stuck_idents)
+    return waiting < threads
+
+
 def _stuck(stuck_idents):
     """(lock_waits, joins, parked) when every live thread outside `stuck_idents` is stuck for good
     or inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
@@ -82,6 +95,8 @@ def _stuck(stuck_idents):
         return None
     waits = waitgraph.thread_waits
     cond_waits = waitgraph.cond_waits
+    if _fewer_waits_than_threads(stuck_idents):
+        return None
     current = sys._current_frames()
     if _invisible_threads(current):
         return None

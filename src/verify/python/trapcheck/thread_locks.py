@@ -70,18 +70,23 @@ def _took(rec, agent, depth=1, acquired=None, owner_task=None):
 def _acquire(real, rec, agent, blocking, timeout, restore=None):
     """Acquires `real` for `agent`, recording the wait and the ownership; checks for a cycle
     before blocking forever. `restore` = (depth, acquired, owner_task) from _release_save."""
+    # Everything that reads the stack is done before the real acquire, not while holding it: a
+    # longer hold makes every other thread wanting the lock wait longer, and with many threads
+    # (a Barrier's condition woken for all) the waits convoy. The stack is the same either way.
+    caller = sys._getframe(2)
+    stack = _live_stack(caller) if restore is None else None
+    task = _running_task()
     if agent in _lo_held:
-        _lo_wants(agent, rec, sys._getframe(2))
+        _lo_wants(agent, rec, caller)
     if real.acquire(False):
         if restore is None:
-            _took(rec, agent, 1, _live_stack(sys._getframe(2)), _running_task())
+            _took(rec, agent, 1, stack, task)
         else:
             _took(rec, agent, *restore)
         return True
     if not blocking:
         return False
     forever = timeout == -1
-    task = _running_task()
     cycle = None
     with waitgraph.mutex:
         _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
@@ -104,7 +109,6 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
     try:
         ok = real.acquire(True, timeout)
     finally:
-        stack = _live_stack(sys._getframe(2)) if ok and restore is None else None
         with waitgraph.mutex:
             _thread_waits.pop(agent, None)
             try:
@@ -167,6 +171,18 @@ def _made_for_futures(frame):
     return frame is not None and frame.f_code.co_filename.startswith(_FUTURES_DIR)
 
 
+_EVENT_INIT = threading.Event.__init__.__code__
+_THREAD_INIT = threading.Thread.__init__.__code__
+
+
+def _is_thread_started_event(frame):
+    """True when the lock is being made for a Thread's own `_started` Event: set by the new thread
+    as the first thing it does and waited for only by Thread.start(), so never part of a wait that
+    could last (primitives' Condition.wait already leaves Thread.start() out). A plain lock spares
+    every thread start and bootstrap four tracked acquires."""
+    return frame.f_code is _EVENT_INIT and frame.f_back is not None and frame.f_back.f_code is _THREAD_INIT
+
+
 class Lock:
     """threading.Lock that knows its owner thread (a threading.Lock may still be released by any
     thread; once that happens it is left out of proofs)."""
@@ -174,7 +190,8 @@ class Lock:
     __slots__ = ("_real", "_rec", "__weakref__")
 
     def __new__(cls):
-        if _made_for_futures(sys._getframe(1)):
+        caller = sys._getframe(1)
+        if _is_thread_started_event(caller) or _made_for_futures(caller):
             return _allocate()
         return super().__new__(cls)
 
