@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RunResult } from './run-snippet.ts';
-import { isFailureVerdict, type Verdict } from './vocabulary.ts';
+import type { Verdict } from './vocabulary.ts';
 import { keyOf, verificationInputs, type KeyInputs } from './verification-key.ts';
 
 /** Where the suite writes one record per verified program, relative to the project root. */
@@ -33,13 +33,6 @@ export interface SnippetRecord {
 	matches: boolean;
 	/** Why they do not (empty when they do). Absent in records of older engines. */
 	problems?: string[];
-}
-
-/** Whether a run's observations agree with the verdict the page claims. */
-export function agreesWithClaim(expect: Verdict, run: RunResult, contract: RunResult | null): boolean {
-	if (run.outcome !== expect) return false;
-	if (isFailureVerdict(expect)) return contract?.outcome === 'timeout';
-	return true;
 }
 
 /** The record file of `snippets/<trap>/<file>` under `root`. */

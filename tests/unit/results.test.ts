@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeSummary, formatRanAt, resultView } from '../../src/components/utils/result-view.ts';
 import { parseHarnessMessage } from '../../src/verify/protocol.ts';
 import { verdictLine } from '../../src/verify/report.ts';
-import { agreesWithClaim, freshness, type SnippetRecord } from '../../src/verify/results.ts';
+import { freshness, type SnippetRecord } from '../../src/verify/results.ts';
 import type { RunResult } from '../../src/verify/run-snippet.ts';
 import { runResult } from '../support/run-result.ts';
 
@@ -19,15 +19,6 @@ const record = (over: Partial<SnippetRecord>): SnippetRecord => ({
 	contract: run({ outcome: 'timeout', detectedBy: 'timeout', detect: false, elapsedMs: 5001 }),
 	matches: true,
 	...over,
-});
-
-describe('agreesWithClaim', () => {
-	it('requires a deadlock claim to be proven and to time out with detection off', () => {
-		expect(agreesWithClaim('deadlock', run({}), run({ outcome: 'timeout' }))).toBe(true);
-		expect(agreesWithClaim('deadlock', run({}), run({ outcome: 'deadlock' }))).toBe(false);
-		expect(agreesWithClaim('deadlock', run({ outcome: 'timeout' }), run({ outcome: 'timeout' }))).toBe(false);
-		expect(agreesWithClaim('completed', run({ outcome: 'completed' }), null)).toBe(true);
-	});
 });
 
 describe('freshness and what a page says', () => {
