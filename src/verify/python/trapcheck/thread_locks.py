@@ -39,32 +39,11 @@ if not isinstance(_current_tasks, dict):
     _current_tasks = None
 
 
-def _running_task():
-    """The asyncio task running on this thread, if any (for display only)."""
-    loop = _get_running_loop()
-    if loop is None:
-        return None
-    return _current_tasks.get(loop) if _current_tasks is not None else _current_task(loop)
-
-
 def _check_args(blocking, timeout):
     if not blocking and timeout != -1:
         raise ValueError("can't specify a timeout for a non-blocking call")
     if timeout < 0 and timeout != -1:
         raise ValueError("timeout value must be a non-negative number")
-
-
-def _took(rec, agent, depth=1, acquired=None, owner_task=None):
-    """Records `agent` as owner (the real lock is already held)."""
-    stack = acquired if acquired is not None else _live_stack(sys._getframe(2))
-    with waitgraph.mutex:
-        rec.owner = agent
-        rec.depth = depth
-        rec.acquired = stack
-        rec.owner_task = owner_task
-        _active[rec.id] = rec
-        _events.value += 1
-        _lo_took(agent, rec)
 
 
 def _acquire(real, rec, agent, blocking, timeout, restore=None):
@@ -75,14 +54,21 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
     # (a Barrier's condition woken for all) the waits convoy. The stack is the same either way.
     caller = sys._getframe(2)
     stack = _live_stack(caller) if restore is None else None
-    task = _running_task()
+    loop = _get_running_loop()
+    task = (_current_tasks.get(loop) if _current_tasks is not None else _current_task(loop)) if loop is not None else None
     if agent in _lo_held:
         _lo_wants(agent, rec, caller)
     if real.acquire(False):
-        if restore is None:
-            _took(rec, agent, 1, stack, task)
-        else:
-            _took(rec, agent, *restore)
+        # As _took, inline: this is every uncontended acquire of every tracked lock.
+        with waitgraph.mutex:
+            rec.owner = agent
+            if restore is None:
+                rec.depth, rec.acquired, rec.owner_task = 1, stack, task
+            else:
+                rec.depth, rec.acquired, rec.owner_task = restore
+            _active[rec.id] = rec
+            _events.value += 1
+            _lo_took(agent, rec)
         return True
     if not blocking:
         return False
@@ -201,7 +187,8 @@ class Lock:
 
     def acquire(self, blocking=True, timeout=-1):
         """As threading.Lock.acquire."""
-        _check_args(blocking, timeout)
+        if timeout != -1 or not blocking:
+            _check_args(blocking, timeout)
         return _acquire(self._real, self._rec, _agent(), blocking, timeout)
 
     def release(self):
@@ -249,7 +236,8 @@ class RLock:
 
     def acquire(self, blocking=True, timeout=-1):
         """As threading.RLock.acquire: the owner re-acquires at once, one level deeper."""
-        _check_args(blocking, timeout)
+        if timeout != -1 or not blocking:
+            _check_args(blocking, timeout)
         agent = _agent()
         rec = self._rec
         if rec.owner is agent:
