@@ -26,10 +26,14 @@ Standard library only; CPython 3.11 to 3.13.
 
 What a proof does not see (documented limits, each can only make a real deadlock look like one
 where the program would still have ended):
-- a lock cycle of asyncio tasks is reported at once; a task outside the cycle could still release
-  one of its asyncio.Locks without owning it (until one does, the lock counts as owner-held), or
-  cancel a member later (a TaskGroup whose other task fails, an explicit task.cancel()); timers
-  that cancel (asyncio.timeout, wait_for) and pending cancel requests are taken into account;
+- a lock cycle of asyncio tasks is reported at once only when nothing else could still run and
+  cancel a member: no live timer or ready callback on the loop, no fd but its self-pipe, no
+  executor work in flight, no Python signal handler, no other thread that can act, no pending
+  cancel request (else quiescence or the timeout decide): then nothing is left that could cancel
+  a member or release one of its asyncio.Locks without owning it. A program with a ticker or a
+  server running beside a real cycle therefore gets no early proof (a missed proof, not a false one);
+- a lock cycle of threads through the main thread is not claimed while a Python signal handler is
+  installed (a signal interrupts the main thread's acquire and its handler may raise);
 - threads that run C code without Python frames, and finalizers run when a thread ends, are
   invisible to the thread analysis;
 - locks created before the harness started, by concurrent.futures itself, or through

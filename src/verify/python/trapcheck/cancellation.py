@@ -4,18 +4,31 @@ A task stuck in a lock cycle is not stuck for good if a timer will cancel it: `a
 (and `wait_for` on 3.12+, which uses it) schedules a handle that cancels its task; `wait_for` on 3.11
 runs the awaited coroutine in an inner task and cancels that one when its timer fires. Cancelling
 a task also cancels the task or gather it awaits. A task with a cancel request not yet delivered
-will be woken too. Cancellations that other tasks might decide on later cannot be foreseen; that
-limit is stated in the harness's documentation.
+will be woken too.
+
+Anything else that can still run may cancel too: any timer (`loop.call_later(t, task.cancel)`,
+the timeout of `asyncio.wait(..., timeout=)` that wakes a caller who then cancels what is pending,
+a TaskGroup sibling that sleeps and then fails), a ready callback or task, I/O on a registered fd,
+executor work in flight, a Python signal handler, or another thread that can act
+(`call_soon_threadsafe(task.cancel)`). While any of those exists no cycle is claimed at once;
+quiescence, or the timeout, still decide.
 """
+import _thread
 import asyncio
 import asyncio.tasks
 import asyncio.timeouts
+
+from . import executors, stuck, waitgraph
 
 _WAIT_FOR_CODE = asyncio.tasks.wait_for.__code__
 
 
 def may_be_cancelled(tasks, loop):
-    """True when any of `tasks` has a cancellation on its way (pending request or a live timer)."""
+    """True when any of `tasks` has a cancellation on its way (pending request or a live timer), or
+    something that could still decide to cancel one exists (any live timer, a Python signal
+    handler, another thread that can act)."""
+    if _others_may_run(loop) or stuck.has_python_signal_handlers() or not _other_threads_idle():
+        return True
     doomed = _timer_targets(loop)
     for task in _all_tasks(loop):
         if getattr(task, "_must_cancel", False):
@@ -31,6 +44,27 @@ def may_be_cancelled(tasks, loop):
                 doomed.add(inner)
                 pending.append(inner)
     return any(t in doomed for t in tasks)
+
+
+def _others_may_run(loop):
+    """True when something besides the cycle can still run on `loop` (and decide to cancel): a
+    live timer, a ready callback, an fd other than the loop's self-pipe, executor work in flight."""
+    if any(not h.cancelled() for h in list(getattr(loop, "_scheduled", ()))):
+        return True
+    if any(not h.cancelled() for h in list(getattr(loop, "_ready", ()))):
+        return True
+    if executors.in_flight():
+        return True
+    selector = getattr(loop, "_selector", None)
+    ssock = getattr(loop, "_ssock", None)
+    if selector is None or ssock is None:
+        return True
+    return any(key.fd != ssock.fileno() for key in selector.get_map().values())
+
+
+def _other_threads_idle():
+    with waitgraph.mutex:
+        return stuck.others_cannot_act(_thread.get_ident())
 
 
 def _all_tasks(loop):

@@ -86,6 +86,12 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
                 if cycle is not None and any(r.kind == "threading.Lock" for _, r in cycle):
                     if stuck.all_threads_stuck() is None:
                         cycle = None
+                # A signal interrupts the main thread's blocked acquire and runs the handler
+                # there, which may raise and unwind it (a SIGALRM timeout): no proof through it.
+                if cycle is not None and stuck.has_python_signal_handlers():
+                    main_ident = threading.main_thread().ident
+                    if any(a.ident == main_ident for a, _ in cycle):
+                        cycle = None
             except Exception:
                 if report.DEBUG:
                     raise
