@@ -1,7 +1,7 @@
 /**
  * Everything detection installs before the snippet is imported, in one place: the promise-link
  * guard, the async-mutex patch (Mutex and Semaphore, through the module hook), unref tracking, the
- * lock-order log and the cycle detector.
+ * lock-order log and the wait-for graph.
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,11 +31,8 @@ export interface Detection {
 /** The harness's own folder: its frames never appear in a witness. */
 export const HARNESS_DIR = dirname(fileURLToPath(import.meta.url));
 
-/**
- * Installs detection for a snippet in `snippetDir`; `onProof` is called once when a wait-for
- * cycle is proven. Must run before the snippet is imported.
- */
-export function installDetection(snippetDir: string, onProof: (proof: CycleProof) => void, file: string | null = null): Detection {
+/** Installs detection for a snippet in `snippetDir`. Must run before the snippet is imported. */
+export function installDetection(snippetDir: string, file: string | null = null): Detection {
 	const chain: ChainContext = { snippetDir, hiddenDirs: [`${HARNESS_DIR}/`] };
 	const registry = createLockRegistry(
 		(frames) => innermostName(frames, chain, 'main'),
@@ -51,7 +48,7 @@ export function installDetection(snippetDir: string, onProof: (proof: CycleProof
 	});
 	const combinator = /^Promise\.(all|allSettled|any)$/;
 	const timers = watchTimers(() => registry.holdsByHand(), () => registry.clock());
-	const detector = startDetector(registry, onProof, file === null ? null : {
+	const detector = startDetector(registry, file === null ? null : {
 		keep: (frames) => frames.filter((f) => isUserFrame(f, chain) || (f.native && f.async && combinator.test(f.function))),
 		isMain: (f) => readableName(f.function) === 'main' && framePath(f.file) === file,
 		leasePending: (h) => timers.pendingSince(h.context, h.grantedAt!),

@@ -1,16 +1,11 @@
 /**
- * The cycle detector (Mutex and Semaphore alike): probes each request that has to wait and was made inside a running
- * runExclusive section, right after the code that made it had the chance to await it, then again
- * with backoff (an await can come later), and looks for a cycle in the wait-for graph after every
- * round. Its timers are unref'd: they never keep the process alive, so they cannot hide
- * quiescence.
+ * The wait-for graph (Mutex and Semaphore alike) and the cycle through its knot of stuck agents:
+ * what a deadlock found at quiescence is made of, and what a timeout's witness shows.
  */
-import { isWithin } from './contexts.ts';
 import { holderAwaits, type FrameFilter } from './holder-frames.ts';
 import type { Holding, LockRegistry, LockRequest } from './lock-registry.ts';
 import type { RawFrame } from './stack.ts';
 import { probe } from './probes.ts';
-import { unrefOwn } from './unref-tracker.ts';
 import { findCycle, type CycleStep, type LockNode, type SectionNode } from './wait-graph.ts';
 
 /**
@@ -51,15 +46,6 @@ export interface Detector {
 	probeAll(): Promise<void>;
 	/** The cycle in the wait-for graph right now, from the latest probes; null without one. */
 	findProof(): CycleProof | null;
-	/**
-	 * True when main() itself awaits an agent of `proof` through links that only the stuck agents
-	 * could end (plain awaits, `Promise.allSettled`): then main() can never finish. A knot of
-	 * fire-and-forget work, or one main() reaches through `Promise.all`/`race`, proves nothing
-	 * about main() by itself (quiescence still can).
-	 */
-	mainAwaits(proof: CycleProof): boolean;
-	/** Stops probing (after a verdict). */
-	stop(): void;
 }
 
 /** For each running section, the pending request its runner is proven to await. */
@@ -74,36 +60,19 @@ export function awaitedRequests(registry: LockRegistry): Map<number, LockRequest
 	return bySection;
 }
 
-const BACKOFF_MS = [5, 20, 80, 250, 500, 1000];
-const MAX_PROBES_PER_ROUND = 500;
-
-/** Starts probing the registry's waiting requests; `onProof` gets the first cycle found. */
-export function startDetector(registry: LockRegistry, onProof: (proof: CycleProof) => void, matching: HolderMatching | null = null): Detector {
-	let stopped = false;
-	let fresh = new Set<LockRequest>();
-	let immediate: NodeJS.Immediate | null = null;
-	let backoff: NodeJS.Timeout | null = null;
-	let backoffStep = 0;
-
+/**
+ * The wait-for graph of the registry, read when the harness asks: at quiescence (the verdict) and
+ * at the timeout (the witness). It never claims a deadlock by itself. While anything else can
+ * still run (a timer, an interval, I/O, a child process), that code may call `mutex.release()`,
+ * `cancel()`, `semaphore.release()` or a release function it was handed, and dissolve a cycle:
+ * async-mutex lets anyone release, unlike a Java monitor. Only quiescence rules that out.
+ */
+export function startDetector(registry: LockRegistry, matching: HolderMatching | null = null): Detector {
 	const waiting = () => registry.activeLocks().flatMap((l) => [...l.requests].filter((r) => r.pending && r.blocked));
-	// Only a request made inside a running section, or in the context of an acquire() holder, can
-	// close a cycle right away (the section or holder awaiting it); others are probed at
-	// quiescence and timeout, which keeps busy programs fast.
-	const sectionOf = (request: LockRequest) => [...registry.sections.values()].find((s) => isWithin(request.context, s.context));
-	const holderOf = (request: LockRequest) =>
-		matching ? registry.acquireHoldings().find((h) => h.grantedChain && isWithin(request.context, h.context) && request.id > h.grantedAfterRequest!) : undefined;
-	const candidate = (request: LockRequest) => sectionOf(request) !== undefined || holderOf(request) !== undefined;
-	let matched = new Set<LockRequest>();
-	const unresolved = () => waiting().filter((r) => {
-		const section = sectionOf(r);
-		if (section !== undefined && !r.awaitedBy.includes(section.id)) return true;
-		return section === undefined && holderOf(r) !== undefined && !matched.has(r);
-	});
 
 	const findProof = (): CycleProof | null => {
 		const requests = awaitedRequests(registry);
 		const byHolders = awaitedByHolders(registry, matching);
-		matched = new Set(byHolders.values());
 		const sections: SectionNode[] = [...registry.sections.values()].map((s) => {
 			const r = requests.get(s.id);
 			return { id: s.id, awaits: r?.lock.id ?? null, needs: r?.weight ?? 1 };
@@ -123,68 +92,10 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 		return { steps, requests: new Map(steps.map((s) => [s.section, requests.get(s.section)!])) };
 	};
 
-	const mainAwaits = (proof: CycleProof): boolean => {
-		if (!matching) return false;
-		for (const request of proof.requests.values()) {
-			for (const f of request.probed?.() ?? []) {
-				if (f.native && f.async && f.function !== 'Promise.allSettled') break; // Promise.all / any: a sibling can end it
-				if (f.async && !f.native && matching.isMain(f)) return true;
-			}
-		}
-		return false;
-	};
-
-	const round = async (requests: LockRequest[]) => {
-		try {
-			await Promise.all(requests.slice(0, MAX_PROBES_PER_ROUND).map(probe));
-			if (stopped) return;
-			const proof = findProof();
-			if (proof && mainAwaits(proof)) {
-				stopped = true;
-				onProof(proof);
-				return;
-			}
-			scheduleBackoff();
-		} catch (error) {
-			// A bug here must not look like the snippet's error: stop proving, quiescence and timeout remain.
-			stopped = true;
-			process.stderr.write(`trap-catalog harness: cycle detection stopped: ${(error as Error).stack ?? String(error)}\n`);
-		}
-	};
-
-	const scheduleBackoff = () => {
-		if (stopped || backoff || unresolved().length === 0) return;
-		const ms = BACKOFF_MS[Math.min(backoffStep++, BACKOFF_MS.length - 1)];
-		backoff = setTimeout(() => {
-			backoff = null;
-			void round(unresolved());
-		}, ms);
-		unrefOwn(backoff);
-	};
-
-	registry.onBlocked = (request) => {
-		if (stopped || !candidate(request)) return;
-		fresh.add(request);
-		backoffStep = 0;
-		// After the code that made the request has run on and awaited it (or not).
-		immediate ??= setImmediate(() => {
-			immediate = null;
-			const batch = [...fresh];
-			fresh = new Set();
-			void round(batch);
-		});
-	};
-
 	return {
 		probeAll: async () => {
 			await Promise.all(waiting().map(probe));
 		},
 		findProof,
-		mainAwaits,
-		stop() {
-			stopped = true;
-			if (immediate) clearImmediate(immediate);
-			if (backoff) clearTimeout(backoff);
-		},
 	};
 }
