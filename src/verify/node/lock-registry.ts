@@ -184,11 +184,18 @@ export function createLockRegistry(
 		if (r.holdings.size || r.requests.size) active.add(r);
 		else active.delete(r);
 	};
+	/** acquire() holdings not yet released, counted by the context that took them. */
+	const acquiresIn = new Map<TaskContext, number>();
 	const endHolding = (h: Holding) => {
 		if (h.released) return;
 		h.released = true;
 		if (h.grantedAt !== undefined) byHand--;
 		h.lock.holdings.delete(h);
+		if (!h.section) {
+			const n = acquiresIn.get(h.context)! - 1;
+			if (n) acquiresIn.set(h.context, n);
+			else acquiresIn.delete(h.context);
+		}
 		order.released(h);
 		touch(h.lock);
 	};
@@ -207,6 +214,7 @@ export function createLockRegistry(
 			released: false,
 		};
 		request.lock.holdings.add(h);
+		if (!section) acquiresIn.set(context, (acquiresIn.get(context) ?? 0) + 1);
 		touch(request.lock);
 		order.taken(h, request.context, request.id, requestCount);
 		return h;
@@ -278,7 +286,7 @@ export function createLockRegistry(
 			sections.delete(section.id);
 			endHolding(section.holding);
 			// An acquire() made inside the section and still held outlives it: remember its owner.
-			for (const lock of active) for (const h of lock.holdings) if (!h.section && h.context === section.context) ended.set(section.context, section);
+			if (acquiresIn.has(section.context)) ended.set(section.context, section);
 		},
 		endedSection: (context) => ended.get(context),
 		hold(request) {
