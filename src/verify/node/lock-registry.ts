@@ -160,6 +160,67 @@ export interface LockRegistry {
 	order: LockOrderLog;
 }
 
+/** A request as the registry makes it: plain fields, the name worked out from the stack when first asked. */
+class Request implements LockRequest {
+	id: number;
+	lock: LockRecord;
+	api: LockApi;
+	weight: number;
+	context: TaskContext;
+	requestedBy: LazyFrames;
+	pending = true;
+	blocked: boolean;
+	probed: LazyFrames | null = null;
+	awaitedBy: number[] = [];
+	wake: (() => void) | null = null;
+	probeDone: (() => void)[] = [];
+	#namer: Namer;
+	#name: string | null = null;
+	constructor(id: number, lock: LockRecord, api: LockApi, weight: number, context: TaskContext, requestedBy: LazyFrames, blocked: boolean, namer: Namer) {
+		this.id = id;
+		this.lock = lock;
+		this.api = api;
+		this.weight = weight;
+		this.context = context;
+		this.requestedBy = requestedBy;
+		this.blocked = blocked;
+		this.#namer = namer;
+	}
+	get name(): string {
+		return (this.#name ??= this.#namer(this.requestedBy()));
+	}
+}
+
+/** A holding as the registry makes it: named as the request that got it. */
+class HoldingRecord implements Holding {
+	id: number;
+	lock: LockRecord;
+	via: LockApi;
+	context: TaskContext;
+	section: Section | null;
+	weight: number;
+	requestedBy: LazyFrames;
+	released = false;
+	releaser?: WeakRef<() => void>;
+	grantedChain?: LazyFrames;
+	grantedAfterRequest?: number;
+	grantedAt?: number;
+	#request: LockRequest;
+	constructor(id: number, request: LockRequest, context: TaskContext, section: Section | null) {
+		this.id = id;
+		this.lock = request.lock;
+		this.via = request.api;
+		this.context = context;
+		this.section = section;
+		this.weight = request.weight;
+		this.requestedBy = request.requestedBy;
+		this.#request = request;
+	}
+	get name(): string {
+		return this.#request.name;
+	}
+}
+
 /** Makes an empty registry; `name` turns stacks into the names tasks are shown with; `label` names a lock. */
 export function createLockRegistry(
 	name: Namer,
@@ -200,19 +261,7 @@ export function createLockRegistry(
 		touch(h.lock);
 	};
 	const holdingFor = (request: LockRequest, context: TaskContext, section: Section | null): Holding => {
-		const h: Holding = {
-			id: ++holdingCount,
-			lock: request.lock,
-			via: request.api,
-			context,
-			section,
-			weight: request.weight,
-			requestedBy: request.requestedBy,
-			get name() {
-				return request.name;
-			},
-			released: false,
-		};
+		const h = new HoldingRecord(++holdingCount, request, context, section);
 		request.lock.holdings.add(h);
 		if (!section) acquiresIn.set(context, (acquiresIn.get(context) ?? 0) + 1);
 		touch(request.lock);
@@ -245,24 +294,7 @@ export function createLockRegistry(
 		},
 		request(record, api, requestedBy, blocked, weight = 1) {
 			ticks++;
-			let cachedName: string | null = null;
-			const request: LockRequest = {
-				id: ++requestCount,
-				lock: record,
-				api,
-				weight,
-				context: currentContext(),
-				requestedBy,
-				get name() {
-					return (cachedName ??= name(requestedBy()));
-				},
-				pending: true,
-				blocked,
-				probed: null,
-				awaitedBy: [],
-				wake: null,
-				probeDone: [],
-			};
+			const request = new Request(++requestCount, record, api, weight, currentContext(), requestedBy, blocked, name);
 			record.requests.add(request);
 			touch(record);
 			if (blocked) registry.onBlocked?.(request);
@@ -274,7 +306,7 @@ export function createLockRegistry(
 			touch(request.lock);
 		},
 		enterSection(request) {
-			const context = childContext(() => request.name);
+			const context = childContext(request);
 			const id = ++sectionCount;
 			const section = { id, context, run: makeSectionRunner(id) } as Section;
 			sections.set(id, section);
