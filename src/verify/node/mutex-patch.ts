@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../facts.ts';
 import { runInContext } from './contexts.ts';
-import type { LockApi, LockRegistry, LockSpec, LockType } from './lock-registry.ts';
+import type { LockApi, LockRegistry, LockRequest, LockSpec, LockType } from './lock-registry.ts';
 import { waitForLock } from './probes.ts';
 import { displayPath, framePath } from './source-files.ts';
 import { captureFrames, captureLazyFrames, type LazyFrames, type RawFrame } from './stack.ts';
@@ -63,6 +63,19 @@ function locateApis(type: LockType, proto: Record<string, Method>, snippetDir: s
 		frames[api] = { function: `${type}.${api}`, file: path ? displayPath(path, snippetDir) : 'async-mutex', line: own?.line || 1 };
 	}
 	return frames;
+}
+
+/**
+ * The library's grant of a request that did not have to wait (the lock was free when it was made):
+ * nothing can be suspended on it for long, so it is never probed (only blocked requests are,
+ * see probes.ts) and needs no {@link waitForLock}. The request is settled once the library settles.
+ */
+async function grantedAtOnce<T>(registry: LockRegistry, request: LockRequest, acquiring: Promise<T>): Promise<T> {
+	try {
+		return await acquiring;
+	} finally {
+		registry.settled(request);
+	}
 }
 
 /** The folder of the package (nearest package.json) that holds `path`. */
@@ -124,7 +137,10 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.runExclusive = async function runExclusive(this: MutexLike, callback: unknown, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'runExclusive', captureLazyFrames(runExclusive), this.isLocked());
-		const release = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const acquiring = original.acquire.call(this as never, priority) as Promise<Releaser>;
+		let release: Releaser;
+		if (request.blocked) release = await waitForLock(request, acquiring, () => registry.settled(request));
+		else release = await grantedAtOnce(registry, request, acquiring);
 		const section = registry.enterSection(request);
 		let how: 'returned' | 'raised' = 'raised';
 		try {
@@ -140,7 +156,10 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.acquire = async function acquire(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'acquire', captureLazyFrames(acquire), this.isLocked());
-		const releaser = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const acquiring = original.acquire.call(this as never, priority) as Promise<Releaser>;
+		let releaser: Releaser;
+		if (request.blocked) releaser = await waitForLock(request, acquiring, () => registry.settled(request));
+		else releaser = await grantedAtOnce(registry, request, acquiring);
 		const holding = registry.hold(request);
 		const release = function release() {
 			registry.release(holding);
@@ -153,7 +172,9 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.waitForUnlock = async function waitForUnlock(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'waitForUnlock', captureLazyFrames(waitForUnlock), this.isLocked());
-		await waitForLock(request, original.waitForUnlock.call(this as never, priority) as Promise<void>, () => registry.settled(request));
+		const acquiring = original.waitForUnlock.call(this as never, priority) as Promise<void>;
+		if (request.blocked) await waitForLock(request, acquiring, () => registry.settled(request));
+		else await grantedAtOnce(registry, request, acquiring);
 	} as Method;
 
 	proto.release = function release(this: MutexLike) {
@@ -222,9 +243,8 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async acquire(this: SemaphoreLike, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'acquire', captureLazyFrames(tracked.acquire), blocked(this, weight, priority), weight);
-			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
-				registry.settled(request),
-			)) as [number, Releaser];
+			const acquiring = original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>;
+			const [value, releaser] = request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring);
 			const holding = registry.hold(request);
 			const release = wrapReleaser(releaser, () => registry.release(holding));
 			registry.handedOut(holding, release, captureLazyFrames());
@@ -233,9 +253,8 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async runExclusive(this: SemaphoreLike, callback: (value: number) => unknown, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'runExclusive', captureLazyFrames(tracked.runExclusive), blocked(this, weight, priority), weight);
-			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
-				registry.settled(request),
-			)) as [number, Releaser];
+			const acquiring = original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>;
+			const [value, releaser] = request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring);
 			const section = registry.enterSection(request);
 			let how: 'returned' | 'raised' = 'raised';
 			try {
@@ -250,7 +269,9 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async waitForUnlock(this: SemaphoreLike, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'waitForUnlock', captureLazyFrames(tracked.waitForUnlock), blocked(this, weight, priority), weight);
-			await waitForLock(request, original.waitForUnlock.call(this as never, weight, priority) as Promise<void>, () => registry.settled(request));
+			const acquiring = original.waitForUnlock.call(this as never, weight, priority) as Promise<void>;
+			if (request.blocked) await waitForLock(request, acquiring, () => registry.settled(request));
+			else await grantedAtOnce(registry, request, acquiring);
 		},
 	};
 
