@@ -5,6 +5,7 @@
  * promise, innermost first, and so every runExclusive section that cannot finish before it.
  */
 import type { LockRequest } from './lock-registry.ts';
+import { nativeThen } from './promise-links.ts';
 import { SECTION_PREFIX, sectionsAwaiting } from './sections.ts';
 import { captureStack, parseStack, type RawFrame } from './stack.ts';
 
@@ -19,7 +20,10 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 	let outcome: Outcome<T> | null = null;
 	let wake: () => void = () => {};
 	let signal = new Promise<void>((resolve) => (wake = resolve));
-	acquiring.then(
+	// The library's promises are plain ones: their link to us needs no guard (promise-links.ts).
+	const then = Object.getPrototypeOf(acquiring) === Promise.prototype ? nativeThen : acquiring.then;
+	then.call(
+		acquiring,
 		(value) => {
 			outcome = { ok: true, value };
 			wake();
@@ -49,6 +53,7 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 }
 
 function finishProbe(request: LockRequest): void {
+	if (!request.probeDone.length) return;
 	const done = request.probeDone.splice(0);
 	for (const d of done) d();
 }

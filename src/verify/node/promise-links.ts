@@ -16,6 +16,12 @@ import { callerOf } from './stack.ts';
 const VISIBLE_COMBINATOR = /^Promise\.(all|allSettled|any) \(<anonymous>\)$/;
 
 const nativeToString = Function.prototype.toString;
+
+/**
+ * `Promise.prototype.then` as it was before the guard: for the harness's own links, whose handlers
+ * are plain closures that the guard would pass through unchanged anyway (it wraps only built-ins).
+ */
+export const nativeThen: typeof Promise.prototype.then = Promise.prototype.then;
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 const INSTALLED = Symbol.for('trap-catalog.promiseLinkGuard');
 
