@@ -89,9 +89,15 @@ export function startDetector(registry: LockRegistry, onProof: (proof: CycleProo
 	// Only a request made inside a running section, or in the context of an acquire() holder, can
 	// close a cycle right away (the section or holder awaiting it); others are probed at
 	// quiescence and timeout, which keeps busy programs fast.
-	const sectionOf = (request: LockRequest) => [...registry.sections.values()].find((s) => isWithin(request.context, s.context));
+	const sectionOf = (request: LockRequest) => {
+		for (const s of registry.sections.values()) if (isWithin(request.context, s.context)) return s;
+		return undefined;
+	};
+	// Only holdings handed out by acquire() have a granted chain, and holdsByHand() counts those not yet released.
 	const holderOf = (request: LockRequest) =>
-		matching ? registry.acquireHoldings().find((h) => h.grantedChain && isWithin(request.context, h.context) && request.id > h.grantedAfterRequest!) : undefined;
+		matching && registry.holdsByHand()
+			? registry.acquireHoldings().find((h) => h.grantedChain && isWithin(request.context, h.context) && request.id > h.grantedAfterRequest!)
+			: undefined;
 	const candidate = (request: LockRequest) => sectionOf(request) !== undefined || holderOf(request) !== undefined;
 	let matched = new Set<LockRequest>();
 	const unresolved = () => waiting().filter((r) => {
