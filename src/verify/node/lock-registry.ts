@@ -21,8 +21,8 @@ export interface LockRecord {
 	id: string;
 	/** `Mutex` or `Semaphore` (async-mutex). */
 	type: LockType;
-	/** Where the program created it (innermost frame first); null when created before the harness saw it. */
-	createdBy: RawFrame[] | null;
+	/** Where the program created it (innermost frame first, formatted when first asked); null when created before the harness saw it. */
+	createdBy: LazyFrames | null;
 	/** The library's own frames for each API, ending a waiting task's chain (`Mutex.runExclusive`). */
 	apiFrames: Record<LockApi, Frame>;
 	/** Who holds it now: one holding for a Mutex, one per granted acquire for a Semaphore. */
@@ -112,7 +112,7 @@ export type Namer = (frames: RawFrame[]) => string;
 /** How a new lock is described when it is created. */
 export interface LockSpec {
 	type: LockType;
-	createdBy: RawFrame[] | null;
+	createdBy: LazyFrames | null;
 	apiFrames: Record<LockApi, Frame>;
 	free: () => number;
 	initial: number;

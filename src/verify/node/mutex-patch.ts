@@ -117,7 +117,7 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	const apiFrames = locateApis('Mutex', proto, snippetDir);
 	const libraryDir = libraryDirOf(original.release);
 
-	const spec = (mutex: MutexLike, createdBy: RawFrame[] | null): LockSpec => ({ type: 'Mutex', createdBy, apiFrames, free: () => (mutex.isLocked() ? 0 : 1), initial: 1 });
+	const spec = (mutex: MutexLike, createdBy: LazyFrames | null): LockSpec => ({ type: 'Mutex', createdBy, apiFrames, free: () => (mutex.isLocked() ? 0 : 1), initial: 1 });
 	const recordOf = (mutex: MutexLike) => registry.recordOf(mutex, () => spec(mutex, null));
 
 	// The constructor assigns `this._semaphore`: an accessor on the prototype sees each new Mutex
@@ -130,7 +130,7 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 		set(this: MutexLike, value: unknown) {
 			Object.defineProperty(this, '_semaphore', { value, writable: true, configurable: true, enumerable: true });
 			if (value && typeof value === 'object') internal.add(value);
-			registry.created(this, spec(this, captureFrames()));
+			registry.created(this, spec(this, captureLazyFrames()));
 		},
 	});
 
@@ -210,7 +210,7 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 
 	const spec = (s: SemaphoreLike): LockSpec => {
 		const c = created.get(s);
-		return { type: 'Semaphore', createdBy: c ? c.frames() : null, apiFrames, free: () => s._value, initial: c?.initial ?? s._value };
+		return { type: 'Semaphore', createdBy: c ? c.frames : null, apiFrames, free: () => s._value, initial: c?.initial ?? s._value };
 	};
 	const recordOf = (s: SemaphoreLike) => registry.recordOf(s, () => spec(s));
 	const blocked = (s: SemaphoreLike, weight: number, priority: number) =>
