@@ -134,13 +134,23 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 		},
 	});
 
+	/**
+	 * What the library's `Mutex.acquire(priority)` does, `_semaphore.acquire(1, priority)` giving
+	 * `[value, releaser]`, asked of the internal Semaphore directly (without the generator turns of
+	 * its compiled async function); the library's own acquire when the Mutex has no internal Semaphore.
+	 */
+	const acquirePermit = (mutex: MutexLike, priority: unknown): Promise<[number, Releaser] | Releaser> => {
+		const semaphore = (mutex as { _semaphore?: unknown })._semaphore;
+		if (semaphore && internal.has(semaphore as object)) return (semaphore as { acquire(weight: number, priority: unknown): Promise<[number, Releaser]> }).acquire(1, priority);
+		return original.acquire.call(mutex as never, priority) as Promise<Releaser>;
+	};
+	const releaserOf = (granted: [number, Releaser] | Releaser): Releaser => (typeof granted === 'function' ? granted : granted[1]);
+
 	proto.runExclusive = async function runExclusive(this: MutexLike, callback: unknown, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'runExclusive', captureLazyFrames(runExclusive), this.isLocked());
-		const acquiring = original.acquire.call(this as never, priority) as Promise<Releaser>;
-		let release: Releaser;
-		if (request.blocked) release = await waitForLock(request, acquiring, () => registry.settled(request));
-		else release = await grantedAtOnce(registry, request, acquiring);
+		const acquiring = acquirePermit(this, priority);
+		const release = releaserOf(request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring));
 		const section = registry.enterSection(request);
 		let how: 'returned' | 'raised' = 'raised';
 		try {
@@ -156,10 +166,8 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.acquire = async function acquire(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'acquire', captureLazyFrames(acquire), this.isLocked());
-		const acquiring = original.acquire.call(this as never, priority) as Promise<Releaser>;
-		let releaser: Releaser;
-		if (request.blocked) releaser = await waitForLock(request, acquiring, () => registry.settled(request));
-		else releaser = await grantedAtOnce(registry, request, acquiring);
+		const acquiring = acquirePermit(this, priority);
+		const releaser = releaserOf(request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring));
 		const holding = registry.hold(request);
 		const release = function release() {
 			registry.release(holding);
