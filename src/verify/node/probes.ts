@@ -18,7 +18,7 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  */
 export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>, settled: () => void): Promise<T> {
 	let outcome: Outcome<T> | null = null;
-	let wake: () => void = () => {};
+	let wake!: () => void;
 	let signal = new Promise<void>((resolve) => (wake = resolve));
 	// The library's promises are plain ones: their link to us needs no guard (promise-links.ts).
 	const then = Object.getPrototypeOf(acquiring) === Promise.prototype ? nativeThen : acquiring.then;
@@ -33,7 +33,8 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 			wake();
 		},
 	);
-	if (request.blocked) request.wake = () => wake();
+	// A probe resolves the current signal (renewed after each probe).
+	if (request.blocked) request.wake = wake;
 	for (;;) {
 		await signal;
 		if (outcome) break;
@@ -42,6 +43,7 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 		request.probed = () => (frames ??= parseStack(stack));
 		request.awaitedBy = stack.includes(SECTION_PREFIX) ? sectionsAwaiting(request.probed()) : [];
 		signal = new Promise<void>((resolve) => (wake = resolve));
+		if (request.blocked) request.wake = wake;
 		finishProbe(request);
 	}
 	request.wake = null;
