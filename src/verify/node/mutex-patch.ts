@@ -3,7 +3,8 @@
  * registry: where it was created, who holds it (each runExclusive callback in its own context and
  * named section; each acquire() caller until it releases), who waits for it and from where.
  * Behaviour is the library's: the same acquire, queueing, priority, weights, release and cancel,
- * reached through the original methods. A Mutex's own internal Semaphore is left alone.
+ * reached through the original methods (a Mutex's permit through its internal Semaphore's acquire,
+ * as `Mutex.acquire` does). A Mutex's own internal Semaphore is left alone.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
