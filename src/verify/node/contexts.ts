@@ -31,9 +31,9 @@ class ChildContext implements TaskContext {
 	id: number;
 	parent: TaskContext | null;
 	#namedAfter: { readonly name: string };
-	constructor(namedAfter: { readonly name: string }) {
+	constructor(parent: TaskContext, namedAfter: { readonly name: string }) {
 		this.id = nextId++;
-		this.parent = currentContext();
+		this.parent = parent;
 		this.#namedAfter = namedAfter;
 	}
 	get name(): string {
@@ -41,9 +41,13 @@ class ChildContext implements TaskContext {
 	}
 }
 
-/** A new child of the current context, named as `namedAfter` is when first asked (naming reads stacks; `namedAfter.name` is worked out once). */
-export function childContext(namedAfter: { readonly name: string }): TaskContext {
-	return new ChildContext(namedAfter);
+/**
+ * A new child of `parent` (the context the caller runs in: {@link currentContext}, or one read
+ * earlier in the same flow), named as `namedAfter` is when first asked (naming reads stacks;
+ * `namedAfter.name` is worked out once).
+ */
+export function childContext(parent: TaskContext, namedAfter: { readonly name: string }): TaskContext {
+	return new ChildContext(parent, namedAfter);
 }
 
 /** True when `context` is `ancestor` or runs inside it (a flow started from it). */

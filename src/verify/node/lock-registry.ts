@@ -306,7 +306,9 @@ export function createLockRegistry(
 			touch(request.lock);
 		},
 		enterSection(request) {
-			const context = childContext(request);
+			// The request's context is the one running now: the patched method made the request and
+			// awaited its grant, and AsyncLocalStorage carries a context across an await.
+			const context = childContext(request.context, request);
 			const id = ++sectionCount;
 			const section = { id, context, run: makeSectionRunner(id) } as Section;
 			sections.set(id, section);
