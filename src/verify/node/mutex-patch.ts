@@ -142,8 +142,12 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	 */
 	const acquirePermit = (mutex: MutexLike, priority: unknown): Promise<[number, Releaser] | Releaser> => {
 		const semaphore = (mutex as { _semaphore?: unknown })._semaphore;
-		if (semaphore && internal.has(semaphore as object)) return (semaphore as { acquire(weight: number, priority: unknown): Promise<[number, Releaser]> }).acquire(1, priority);
-		return original.acquire.call(mutex as never, priority) as Promise<Releaser>;
+		if (!semaphore || !internal.has(semaphore as object)) return original.acquire.call(mutex as never, priority) as Promise<Releaser>;
+		try {
+			return (semaphore as { acquire(weight: number, priority: unknown): Promise<[number, Releaser]> }).acquire(1, priority);
+		} catch (error) {
+			return Promise.reject(error); // as from Mutex.acquire, an async function: the request still settles
+		}
 	};
 	const releaserOf = (granted: [number, Releaser] | Releaser): Releaser => (typeof granted === 'function' ? granted : granted[1]);
 
