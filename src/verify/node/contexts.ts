@@ -26,16 +26,28 @@ export function currentContext(): TaskContext {
 	return storage.getStore() ?? OUTSIDE_CONTEXT;
 }
 
-/** A new child of the current context, named by `name()` when first asked (naming reads stacks). */
-export function childContext(name: () => string): TaskContext {
-	let cached: string | null = null;
-	return {
-		id: nextId++,
-		get name() {
-			return (cached ??= name());
-		},
-		parent: currentContext(),
-	};
+/** A section's context: a plain object whose name is read from what it is named after (a request) when first asked. */
+class ChildContext implements TaskContext {
+	id: number;
+	parent: TaskContext | null;
+	#namedAfter: { readonly name: string };
+	constructor(parent: TaskContext, namedAfter: { readonly name: string }) {
+		this.id = nextId++;
+		this.parent = parent;
+		this.#namedAfter = namedAfter;
+	}
+	get name(): string {
+		return this.#namedAfter.name;
+	}
+}
+
+/**
+ * A new child of `parent` (the context the caller runs in: {@link currentContext}, or one read
+ * earlier in the same flow), named as `namedAfter` is when first asked (naming reads stacks;
+ * `namedAfter.name` is worked out once).
+ */
+export function childContext(parent: TaskContext, namedAfter: { readonly name: string }): TaskContext {
+	return new ChildContext(parent, namedAfter);
 }
 
 /** True when `context` is `ancestor` or runs inside it (a flow started from it). */

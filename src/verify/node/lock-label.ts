@@ -12,7 +12,7 @@ import { displayPath, framePath, sourceLines } from './source-files.ts';
  */
 export function labelLock(record: LockRecord, ctx: ChainContext): { name: string; createdAt?: Frame } {
 	const kind = record.type;
-	const frames = (record.createdBy ?? []).filter((f) => isUserFrame(f, ctx));
+	const frames = (record.createdBy?.() ?? []).filter((f) => isUserFrame(f, ctx));
 	if (!frames.length) return { name: `${kind} ${`#${record.id.split(':')[1]}`}` };
 	// A field initialiser's frame is `<instance_members_initializer>`; its caller (`new Store`) says more.
 	const fn = (i: number) => readableName(/^<\w+_initializer>$/.test(frames[i].function) && frames[i + 1] ? frames[i + 1].function : frames[i].function);

@@ -21,8 +21,8 @@ export interface LockRecord {
 	id: string;
 	/** `Mutex` or `Semaphore` (async-mutex). */
 	type: LockType;
-	/** Where the program created it (innermost frame first); null when created before the harness saw it. */
-	createdBy: RawFrame[] | null;
+	/** Where the program created it (innermost frame first, formatted when first asked); null when created before the harness saw it. */
+	createdBy: LazyFrames | null;
 	/** The library's own frames for each API, ending a waiting task's chain (`Mutex.runExclusive`). */
 	apiFrames: Record<LockApi, Frame>;
 	/** Who holds it now: one holding for a Mutex, one per granted acquire for a Semaphore. */
@@ -112,7 +112,7 @@ export type Namer = (frames: RawFrame[]) => string;
 /** How a new lock is described when it is created. */
 export interface LockSpec {
 	type: LockType;
-	createdBy: RawFrame[] | null;
+	createdBy: LazyFrames | null;
 	apiFrames: Record<LockApi, Frame>;
 	free: () => number;
 	initial: number;
@@ -160,6 +160,67 @@ export interface LockRegistry {
 	order: LockOrderLog;
 }
 
+/** A request as the registry makes it: plain fields, the name worked out from the stack when first asked. */
+class Request implements LockRequest {
+	id: number;
+	lock: LockRecord;
+	api: LockApi;
+	weight: number;
+	context: TaskContext;
+	requestedBy: LazyFrames;
+	pending = true;
+	blocked: boolean;
+	probed: LazyFrames | null = null;
+	awaitedBy: number[] = [];
+	wake: (() => void) | null = null;
+	probeDone: (() => void)[] = [];
+	#namer: Namer;
+	#name: string | null = null;
+	constructor(id: number, lock: LockRecord, api: LockApi, weight: number, context: TaskContext, requestedBy: LazyFrames, blocked: boolean, namer: Namer) {
+		this.id = id;
+		this.lock = lock;
+		this.api = api;
+		this.weight = weight;
+		this.context = context;
+		this.requestedBy = requestedBy;
+		this.blocked = blocked;
+		this.#namer = namer;
+	}
+	get name(): string {
+		return (this.#name ??= this.#namer(this.requestedBy()));
+	}
+}
+
+/** A holding as the registry makes it: named as the request that got it. */
+class HoldingRecord implements Holding {
+	id: number;
+	lock: LockRecord;
+	via: LockApi;
+	context: TaskContext;
+	section: Section | null;
+	weight: number;
+	requestedBy: LazyFrames;
+	released = false;
+	releaser?: WeakRef<() => void>;
+	grantedChain?: LazyFrames;
+	grantedAfterRequest?: number;
+	grantedAt?: number;
+	#request: LockRequest;
+	constructor(id: number, request: LockRequest, context: TaskContext, section: Section | null) {
+		this.id = id;
+		this.lock = request.lock;
+		this.via = request.api;
+		this.context = context;
+		this.section = section;
+		this.weight = request.weight;
+		this.requestedBy = request.requestedBy;
+		this.#request = request;
+	}
+	get name(): string {
+		return this.#request.name;
+	}
+}
+
 /** Makes an empty registry; `name` turns stacks into the names tasks are shown with; `label` names a lock. */
 export function createLockRegistry(
 	name: Namer,
@@ -184,29 +245,25 @@ export function createLockRegistry(
 		if (r.holdings.size || r.requests.size) active.add(r);
 		else active.delete(r);
 	};
+	/** acquire() holdings not yet released, counted by the context that took them. */
+	const acquiresIn = new Map<TaskContext, number>();
 	const endHolding = (h: Holding) => {
 		if (h.released) return;
 		h.released = true;
 		if (h.grantedAt !== undefined) byHand--;
 		h.lock.holdings.delete(h);
+		if (!h.section) {
+			const n = acquiresIn.get(h.context)! - 1;
+			if (n) acquiresIn.set(h.context, n);
+			else acquiresIn.delete(h.context);
+		}
 		order.released(h);
 		touch(h.lock);
 	};
 	const holdingFor = (request: LockRequest, context: TaskContext, section: Section | null): Holding => {
-		const h: Holding = {
-			id: ++holdingCount,
-			lock: request.lock,
-			via: request.api,
-			context,
-			section,
-			weight: request.weight,
-			requestedBy: request.requestedBy,
-			get name() {
-				return request.name;
-			},
-			released: false,
-		};
+		const h = new HoldingRecord(++holdingCount, request, context, section);
 		request.lock.holdings.add(h);
+		if (!section) acquiresIn.set(context, (acquiresIn.get(context) ?? 0) + 1);
 		touch(request.lock);
 		order.taken(h, request.context, request.id, requestCount);
 		return h;
@@ -237,24 +294,7 @@ export function createLockRegistry(
 		},
 		request(record, api, requestedBy, blocked, weight = 1) {
 			ticks++;
-			let cachedName: string | null = null;
-			const request: LockRequest = {
-				id: ++requestCount,
-				lock: record,
-				api,
-				weight,
-				context: currentContext(),
-				requestedBy,
-				get name() {
-					return (cachedName ??= name(requestedBy()));
-				},
-				pending: true,
-				blocked,
-				probed: null,
-				awaitedBy: [],
-				wake: null,
-				probeDone: [],
-			};
+			const request = new Request(++requestCount, record, api, weight, currentContext(), requestedBy, blocked, name);
 			record.requests.add(request);
 			touch(record);
 			if (blocked) registry.onBlocked?.(request);
@@ -266,7 +306,9 @@ export function createLockRegistry(
 			touch(request.lock);
 		},
 		enterSection(request) {
-			const context = childContext(() => request.name);
+			// The request's context is the one running now: the patched method made the request and
+			// awaited its grant, and AsyncLocalStorage carries a context across an await.
+			const context = childContext(request.context, request);
 			const id = ++sectionCount;
 			const section = { id, context, run: makeSectionRunner(id) } as Section;
 			sections.set(id, section);
@@ -278,7 +320,7 @@ export function createLockRegistry(
 			sections.delete(section.id);
 			endHolding(section.holding);
 			// An acquire() made inside the section and still held outlives it: remember its owner.
-			for (const lock of active) for (const h of lock.holdings) if (!h.section && h.context === section.context) ended.set(section.context, section);
+			if (acquiresIn.has(section.context)) ended.set(section.context, section);
 		},
 		endedSection: (context) => ended.get(context),
 		hold(request) {

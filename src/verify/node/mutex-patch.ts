@@ -3,14 +3,15 @@
  * registry: where it was created, who holds it (each runExclusive callback in its own context and
  * named section; each acquire() caller until it releases), who waits for it and from where.
  * Behaviour is the library's: the same acquire, queueing, priority, weights, release and cancel,
- * reached through the original methods. A Mutex's own internal Semaphore is left alone.
+ * reached through the original methods (a Mutex's permit through its internal Semaphore's acquire,
+ * as `Mutex.acquire` does). A Mutex's own internal Semaphore is left alone.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../facts.ts';
 import { runInContext } from './contexts.ts';
-import type { LockApi, LockRegistry, LockSpec, LockType } from './lock-registry.ts';
+import type { LockApi, LockRegistry, LockRequest, LockSpec, LockType } from './lock-registry.ts';
 import { waitForLock } from './probes.ts';
 import { displayPath, framePath } from './source-files.ts';
 import { captureFrames, captureLazyFrames, type LazyFrames, type RawFrame } from './stack.ts';
@@ -65,6 +66,19 @@ function locateApis(type: LockType, proto: Record<string, Method>, snippetDir: s
 	return frames;
 }
 
+/**
+ * The library's grant of a request that did not have to wait (the lock was free when it was made):
+ * nothing can be suspended on it for long, so it is never probed (only blocked requests are,
+ * see probes.ts) and needs no {@link waitForLock}. The request is settled once the library settles.
+ */
+async function grantedAtOnce<T>(registry: LockRegistry, request: LockRequest, acquiring: Promise<T>): Promise<T> {
+	try {
+		return await acquiring;
+	} finally {
+		registry.settled(request);
+	}
+}
+
 /** The folder of the package (nearest package.json) that holds `path`. */
 function packageRoot(path: string): string {
 	for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
@@ -104,7 +118,7 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	const apiFrames = locateApis('Mutex', proto, snippetDir);
 	const libraryDir = libraryDirOf(original.release);
 
-	const spec = (mutex: MutexLike, createdBy: RawFrame[] | null): LockSpec => ({ type: 'Mutex', createdBy, apiFrames, free: () => (mutex.isLocked() ? 0 : 1), initial: 1 });
+	const spec = (mutex: MutexLike, createdBy: LazyFrames | null): LockSpec => ({ type: 'Mutex', createdBy, apiFrames, free: () => (mutex.isLocked() ? 0 : 1), initial: 1 });
 	const recordOf = (mutex: MutexLike) => registry.recordOf(mutex, () => spec(mutex, null));
 
 	// The constructor assigns `this._semaphore`: an accessor on the prototype sees each new Mutex
@@ -117,14 +131,31 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 		set(this: MutexLike, value: unknown) {
 			Object.defineProperty(this, '_semaphore', { value, writable: true, configurable: true, enumerable: true });
 			if (value && typeof value === 'object') internal.add(value);
-			registry.created(this, spec(this, captureFrames()));
+			registry.created(this, spec(this, captureLazyFrames()));
 		},
 	});
+
+	/**
+	 * What the library's `Mutex.acquire(priority)` does, `_semaphore.acquire(1, priority)` giving
+	 * `[value, releaser]`, asked of the internal Semaphore directly (without the generator turns of
+	 * its compiled async function); the library's own acquire when the Mutex has no internal Semaphore.
+	 */
+	const acquirePermit = (mutex: MutexLike, priority: unknown): Promise<[number, Releaser] | Releaser> => {
+		const semaphore = (mutex as { _semaphore?: unknown })._semaphore;
+		if (!semaphore || !internal.has(semaphore as object)) return original.acquire.call(mutex as never, priority) as Promise<Releaser>;
+		try {
+			return (semaphore as { acquire(weight: number, priority: unknown): Promise<[number, Releaser]> }).acquire(1, priority);
+		} catch (error) {
+			return Promise.reject(error); // as from Mutex.acquire, an async function: the request still settles
+		}
+	};
+	const releaserOf = (granted: [number, Releaser] | Releaser): Releaser => (typeof granted === 'function' ? granted : granted[1]);
 
 	proto.runExclusive = async function runExclusive(this: MutexLike, callback: unknown, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'runExclusive', captureLazyFrames(runExclusive), this.isLocked());
-		const release = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const acquiring = acquirePermit(this, priority);
+		const release = releaserOf(request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring));
 		const section = registry.enterSection(request);
 		let how: 'returned' | 'raised' = 'raised';
 		try {
@@ -140,7 +171,8 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.acquire = async function acquire(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'acquire', captureLazyFrames(acquire), this.isLocked());
-		const releaser = (await waitForLock(request, original.acquire.call(this as never, priority) as Promise<Releaser>, () => registry.settled(request))) as Releaser;
+		const acquiring = acquirePermit(this, priority);
+		const releaser = releaserOf(request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring));
 		const holding = registry.hold(request);
 		const release = function release() {
 			registry.release(holding);
@@ -153,7 +185,9 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 	proto.waitForUnlock = async function waitForUnlock(this: MutexLike, priority: unknown = 0) {
 		const record = recordOf(this);
 		const request = registry.request(record, 'waitForUnlock', captureLazyFrames(waitForUnlock), this.isLocked());
-		await waitForLock(request, original.waitForUnlock.call(this as never, priority) as Promise<void>, () => registry.settled(request));
+		const acquiring = original.waitForUnlock.call(this as never, priority) as Promise<void>;
+		if (request.blocked) await waitForLock(request, acquiring, () => registry.settled(request));
+		else await grantedAtOnce(registry, request, acquiring);
 	} as Method;
 
 	proto.release = function release(this: MutexLike) {
@@ -189,7 +223,7 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 
 	const spec = (s: SemaphoreLike): LockSpec => {
 		const c = created.get(s);
-		return { type: 'Semaphore', createdBy: c ? c.frames() : null, apiFrames, free: () => s._value, initial: c?.initial ?? s._value };
+		return { type: 'Semaphore', createdBy: c ? c.frames : null, apiFrames, free: () => s._value, initial: c?.initial ?? s._value };
 	};
 	const recordOf = (s: SemaphoreLike) => registry.recordOf(s, () => spec(s));
 	const blocked = (s: SemaphoreLike, weight: number, priority: number) =>
@@ -222,9 +256,8 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async acquire(this: SemaphoreLike, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'acquire', captureLazyFrames(tracked.acquire), blocked(this, weight, priority), weight);
-			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
-				registry.settled(request),
-			)) as [number, Releaser];
+			const acquiring = original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>;
+			const [value, releaser] = request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring);
 			const holding = registry.hold(request);
 			const release = wrapReleaser(releaser, () => registry.release(holding));
 			registry.handedOut(holding, release, captureLazyFrames());
@@ -233,9 +266,8 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async runExclusive(this: SemaphoreLike, callback: (value: number) => unknown, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'runExclusive', captureLazyFrames(tracked.runExclusive), blocked(this, weight, priority), weight);
-			const [value, releaser] = (await waitForLock(request, original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>, () =>
-				registry.settled(request),
-			)) as [number, Releaser];
+			const acquiring = original.acquire.call(this as never, weight, priority) as Promise<[number, Releaser]>;
+			const [value, releaser] = request.blocked ? await waitForLock(request, acquiring, () => registry.settled(request)) : await grantedAtOnce(registry, request, acquiring);
 			const section = registry.enterSection(request);
 			let how: 'returned' | 'raised' = 'raised';
 			try {
@@ -250,7 +282,9 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 		async waitForUnlock(this: SemaphoreLike, weight: number, priority: number) {
 			const record = recordOf(this);
 			const request = registry.request(record, 'waitForUnlock', captureLazyFrames(tracked.waitForUnlock), blocked(this, weight, priority), weight);
-			await waitForLock(request, original.waitForUnlock.call(this as never, weight, priority) as Promise<void>, () => registry.settled(request));
+			const acquiring = original.waitForUnlock.call(this as never, weight, priority) as Promise<void>;
+			if (request.blocked) await waitForLock(request, acquiring, () => registry.settled(request));
+			else await grantedAtOnce(registry, request, acquiring);
 		},
 	};
 

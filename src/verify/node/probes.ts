@@ -5,6 +5,7 @@
  * promise, innermost first, and so every runExclusive section that cannot finish before it.
  */
 import type { LockRequest } from './lock-registry.ts';
+import { nativeThen } from './promise-links.ts';
 import { SECTION_PREFIX, sectionsAwaiting } from './sections.ts';
 import { captureStack, parseStack, type RawFrame } from './stack.ts';
 
@@ -17,9 +18,12 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  */
 export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>, settled: () => void): Promise<T> {
 	let outcome: Outcome<T> | null = null;
-	let wake: () => void = () => {};
+	let wake!: () => void;
 	let signal = new Promise<void>((resolve) => (wake = resolve));
-	acquiring.then(
+	// The library's promises are plain ones: their link to us needs no guard (promise-links.ts).
+	const then = Object.getPrototypeOf(acquiring) === Promise.prototype ? nativeThen : acquiring.then;
+	then.call(
+		acquiring,
 		(value) => {
 			outcome = { ok: true, value };
 			wake();
@@ -29,7 +33,8 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 			wake();
 		},
 	);
-	if (request.blocked) request.wake = () => wake();
+	// A probe resolves the current signal (renewed after each probe).
+	if (request.blocked) request.wake = wake;
 	for (;;) {
 		await signal;
 		if (outcome) break;
@@ -38,6 +43,7 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 		request.probed = () => (frames ??= parseStack(stack));
 		request.awaitedBy = stack.includes(SECTION_PREFIX) ? sectionsAwaiting(request.probed()) : [];
 		signal = new Promise<void>((resolve) => (wake = resolve));
+		if (request.blocked) request.wake = wake;
 		finishProbe(request);
 	}
 	request.wake = null;
@@ -49,6 +55,7 @@ export async function waitForLock<T>(request: LockRequest, acquiring: Promise<T>
 }
 
 function finishProbe(request: LockRequest): void {
+	if (!request.probeDone.length) return;
 	const done = request.probeDone.splice(0);
 	for (const d of done) d();
 }

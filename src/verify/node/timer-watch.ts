@@ -33,8 +33,8 @@ export function watchTimers(recording: () => boolean, clock: () => number): Time
 	const timers = load('node:timers') as Record<string, (...args: unknown[]) => unknown>;
 	for (const name of ['setTimeout', 'setInterval', 'setImmediate']) {
 		const original = g[name];
-		const watched = function (this: unknown, ...args: unknown[]) {
-			const handle = original.apply(this, args) as { _destroyed?: boolean };
+		const watched = function (this: unknown) {
+			const handle = original.apply(this, arguments as unknown as unknown[]) as { _destroyed?: boolean };
 			if (recording()) {
 				const ref = new WeakRef(handle);
 				record(() => {
@@ -52,8 +52,9 @@ export function watchTimers(recording: () => boolean, clock: () => number): Time
 	const wrap = (owner: Record<string, unknown> | undefined, name: string) => {
 		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
 		if (!owner || typeof original !== 'function') return;
-		owner[name] = function (this: unknown, ...args: unknown[]) {
-			const result = original.apply(this, args);
+		// `arguments` rather than a rest parameter: this runs on every `await setImmediate()`.
+		owner[name] = function (this: unknown) {
+			const result = original.apply(this, arguments as unknown as unknown[]);
 			if (recording() && result instanceof Promise) {
 				let done = false;
 				result.then(() => (done = true), () => (done = true));

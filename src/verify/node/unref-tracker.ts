@@ -64,9 +64,10 @@ export function trackUnrefs(): void {
 	const wrap = (owner: Record<string, unknown> | undefined, name: string, optionsAt: number, label: string) => {
 		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
 		if (!owner || typeof original !== 'function') return;
-		owner[name] = function (this: unknown, ...args: unknown[]) {
-			const result = original.apply(this, args);
-			const options = args[optionsAt] as { ref?: boolean } | undefined;
+		// `arguments` rather than a rest parameter: this runs on every `await setImmediate()`.
+		owner[name] = function (this: unknown) {
+			const result = original.apply(this, arguments as unknown as unknown[]);
+			const options = arguments[optionsAt] as { ref?: boolean } | undefined;
 			if (options?.ref === false && !quiet) pending.push({ what: label, alive: aliveWhile(result) });
 			return result;
 		};

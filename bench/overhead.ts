@@ -1,0 +1,59 @@
+// bench/overhead: what detection costs a program that completes (issue 6: under 10% on the seed's
+// solution workloads).
+//
+//   node bench/overhead.ts [--runs <n>] [--only ts|py] [files…]
+//
+// Runs each program (default: the seed's solution.ts and solution.py) alternately with detection
+// on and off, `runs` times each, and prints the medians of `elapsedMs` (main() starting to its
+// end; startup does not count), their ratio and the overhead. The baseline is the detection-off
+// runs of the same invocation, interleaved with the detection-on ones so that a noisy neighbour
+// weighs on both alike.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runSnippet } from '../src/verify/run-snippet.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SEED = join(ROOT, 'snippets', 'asyncio-lock-non-reentrant-deadlock');
+const { values, positionals } = parseArgs({
+	allowPositionals: true,
+	options: { runs: { type: 'string', default: '15' }, only: { type: 'string' }, 'timeout-ms': { type: 'string', default: '10000' } },
+});
+const runs = Number(values.runs);
+const timeoutMs = Number(values['timeout-ms']);
+let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : [join(SEED, 'solution.ts'), join(SEED, 'solution.py')];
+if (values.only) files = files.filter((f) => f.endsWith(`.${values.only}`));
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const lpad = (s: string, n: number) => s.padStart(n);
+
+console.log(`bench/overhead: ${runs} runs each with detection on and off, interleaved; elapsedMs medians (min–max)\n`);
+console.log(`  ${'program'.padEnd(56)} ${lpad('on ms', 22)} ${lpad('off ms', 22)} ${lpad('on/off', 8)} ${lpad('overhead', 9)}`);
+let bad = false;
+for (const file of files) {
+	const on: number[] = [];
+	const off: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		// Alternate which goes first, so that neither always runs on a warmer machine.
+		const order = i % 2 ? [true, false] : [false, true];
+		for (const detect of order) {
+			const r = await runSnippet(file, { timeoutMs, detect });
+			if (r.outcome !== 'completed') {
+				bad = true;
+				console.error(`  ${file} (detect ${detect}): ${r.outcome} ${r.error?.text ?? ''}\n${r.stderr}`);
+			}
+			(detect ? on : off).push(r.elapsedMs);
+		}
+	}
+	const mOn = median(on);
+	const mOff = median(off);
+	const ms = (x: number) => x.toFixed(1);
+	const span = (xs: number[]) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
+	console.log(
+		`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(span(on), 22)} ${lpad(span(off), 22)} ${lpad((mOn / mOff).toFixed(3), 8)} ${lpad(`${(((mOn - mOff) / mOff) * 100).toFixed(1)}%`, 9)}`,
+	);
+}
+if (bad) process.exitCode = 1;
