@@ -22,15 +22,13 @@ export interface CycleProof {
 export interface HolderMatching {
 	keep: FrameFilter;
 	isMain: (frame: RawFrame) => boolean;
-	/** A timer started by the holder's flow since its grant is pending (it may hold the release function). */
-	leasePending: (holding: Holding) => boolean;
 }
 
 /** For each acquire() holding, the pending request its holder's activation is proven to await (innermost match first). */
 export function awaitedByHolders(registry: LockRegistry, matching: HolderMatching | null): Map<Holding, LockRequest> {
 	const byHolding = new Map<Holding, LockRequest>();
 	if (!matching) return byHolding;
-	const holdings = registry.acquireHoldings().filter((h) => h.grantedChain && !matching.leasePending(h));
+	const holdings = registry.acquireHoldings().filter((h) => h.grantedChain);
 	if (!holdings.length) return byHolding;
 	for (const lock of registry.activeLocks()) {
 		for (const request of lock.requests) {

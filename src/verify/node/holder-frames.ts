@@ -14,12 +14,9 @@
  *   time: if it made this request, it is not the holder suspended on it), the request was made
  *   in the holder's context and after the grant.
  *
- * - no timer the holder's flow started after the grant is still pending (timer-watch.ts: it may
- *   hold the release function, a lease).
- *
- * The claim then assumes, as for runExclusive and as lockdep and Java's deadlock report do, that
- * the holder is the one that releases (its release function was not handed to I/O callbacks or
- * another flow).
+ * This names the holder in a witness; it proves nothing by itself. The graph is read at
+ * quiescence, when no code at all can run (so no timer, listener or other flow that was handed the
+ * release function can call it), and at the timeout, when nothing is claimed (detector.ts).
  */
 import type { Holding, LockRequest } from './lock-registry.ts';
 import type { RawFrame } from './stack.ts';

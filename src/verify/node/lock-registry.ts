@@ -66,8 +66,6 @@ export interface Holding {
 	grantedChain?: LazyFrames;
 	/** acquire(): the number of the latest request made by anyone when the lock was granted. */
 	grantedAfterRequest?: number;
-	/** acquire(): the registry clock at the grant (timers started since may hold its release function). */
-	grantedAt?: number;
 }
 
 /** A runExclusive callback running while its lock is held. */
@@ -146,16 +144,10 @@ export interface LockRegistry {
 	activeLocks(): LockRecord[];
 	/** acquire() holdings not yet released (not those of runExclusive sections). */
 	acquireHoldings(): Holding[];
-	/** True while some acquire() holding is held (timer-watch.ts records only then). */
-	holdsByHand(): boolean;
-	/** A counter of requests and grants: orders events for timer-watch.ts. */
-	clock(): number;
 	/** Sections running right now, by id. */
 	sections: Map<number, Section>;
 	/** Sections that ended while an acquire() they made inside still holds a lock (a leaked lock's owner). */
 	endedSection(context: TaskContext): Section | undefined;
-	/** Called for each request that will wait (the detector probes it). */
-	onBlocked: ((request: LockRequest) => void) | null;
 	/** The lock order seen so far (held → taken pairs by lock class). */
 	order: LockOrderLog;
 }
@@ -204,7 +196,6 @@ class HoldingRecord implements Holding {
 	releaser?: WeakRef<() => void>;
 	grantedChain?: LazyFrames;
 	grantedAfterRequest?: number;
-	grantedAt?: number;
 	#request: LockRequest;
 	constructor(id: number, request: LockRequest, context: TaskContext, section: Section | null) {
 		this.id = id;
@@ -237,8 +228,6 @@ export function createLockRegistry(
 	let requestCount = 0;
 	let holdingCount = 0;
 	let sectionCount = 0;
-	let ticks = 0;
-	let byHand = 0;
 	const order = createLockOrder(label, innermost, userFrames);
 
 	const touch = (r: LockRecord) => {
@@ -250,7 +239,6 @@ export function createLockRegistry(
 	const endHolding = (h: Holding) => {
 		if (h.released) return;
 		h.released = true;
-		if (h.grantedAt !== undefined) byHand--;
 		h.lock.holdings.delete(h);
 		if (!h.section) {
 			const n = acquiresIn.get(h.context)! - 1;
@@ -271,7 +259,6 @@ export function createLockRegistry(
 
 	const registry: LockRegistry = {
 		sections,
-		onBlocked: null,
 		order,
 		created(lock, spec) {
 			lockCount++;
@@ -293,11 +280,9 @@ export function createLockRegistry(
 			return records.get(lock) ?? registry.created(lock, spec());
 		},
 		request(record, api, requestedBy, blocked, weight = 1) {
-			ticks++;
 			const request = new Request(++requestCount, record, api, weight, currentContext(), requestedBy, blocked, name);
 			record.requests.add(request);
 			touch(record);
-			if (blocked) registry.onBlocked?.(request);
 			return request;
 		},
 		settled(request) {
@@ -331,8 +316,6 @@ export function createLockRegistry(
 			holding.releaser = new WeakRef(release);
 			holding.grantedChain = grantedChain;
 			holding.grantedAfterRequest = requestCount;
-			holding.grantedAt = ++ticks;
-			byHand++;
 		},
 		releasedByHand(record, why) {
 			if (record.type === 'Semaphore') {
@@ -353,8 +336,6 @@ export function createLockRegistry(
 			record.provable = false;
 			record.unprovableBecause = 'cancel() was called: its waits can be cancelled';
 		},
-		holdsByHand: () => byHand > 0,
-		clock: () => ticks,
 		acquireHoldings() {
 			return [...active].flatMap((l) => [...l.holdings].filter((h) => !h.section));
 		},

@@ -7,7 +7,6 @@
 import { ChildProcess } from 'node:child_process';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { OWN_TIMERS } from './timer-watch.ts';
 
 interface Pending {
 	what: string;
@@ -19,7 +18,6 @@ let quiet = false;
 
 /** Unrefs one of the harness's own handles without counting it as the program's. */
 export function unrefOwn<T extends { unref(): unknown }>(handle: T): T {
-	OWN_TIMERS.add(handle);
 	quiet = true;
 	try {
 		handle.unref();
