@@ -369,7 +369,7 @@ describe.concurrent('no proof where there is no deadlock', () => {
 		const [on, off] = await Promise.all([run('unref-timer'), run('unref-timer', GENEROUS_MS, false)]);
 		expect(on.outcome, show(on)).toBe('completed');
 		expect(off.outcome, show(off)).toBe('completed');
-		expect(on.returned).toEqual(['timer', 'promise timer', 'abort signal', 'interval']);
+		expect(on.returned).toEqual(['timer', 'promise timer', 'promise immediate', 'abort signal', 'interval']);
 	});
 
 	it('a program that resumes main() from its own beforeExit listener is not called stuck', async () => {

@@ -47,6 +47,10 @@ export function trackUnrefs(): void {
 	const probe = setTimeout(() => {}, 0);
 	clearTimeout(probe);
 	track(Object.getPrototypeOf(probe), 'an unref\'d timer', (t: { _destroyed?: boolean } | null) => t !== null && t._destroyed === false);
+	// setImmediate() from node:timers/promises with { ref: false } unrefs its Immediate too.
+	const immediate = setImmediate(() => {});
+	clearImmediate(immediate);
+	track(Object.getPrototypeOf(immediate), "an unref'd setImmediate()", (i: { _destroyed?: boolean } | null) => i !== null && i._destroyed === false);
 	track(ChildProcess.prototype, 'an unref\'d child process', (c: ChildProcess | null) => c !== null && c.exitCode === null && c.signalCode === null);
 	const workers = new WeakSet<Worker>();
 	track(Worker.prototype, 'an unref\'d worker thread', (w: Worker | null) => w !== null && !workers.has(w));
@@ -56,8 +60,9 @@ export function trackUnrefs(): void {
 		return originalEmit.call(this, event, ...args);
 	};
 
-	// Promise timers with { ref: false } and AbortSignal.timeout() make unref'd timers without
-	// calling unref(): count them until they settle (an interval until its iterator is closed).
+	// Promise timeouts and intervals with { ref: false } and AbortSignal.timeout() make unref'd
+	// timers without calling unref(): count them until they settle (an interval until its iterator
+	// is closed). Not setImmediate(), the hottest of them: its Immediate's unref() is seen above.
 	const timersPromises = createRequire(import.meta.url)('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
 	const wrap = (owner: Record<string, unknown> | undefined, name: string, optionsAt: number, label: string) => {
 		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
@@ -71,7 +76,6 @@ export function trackUnrefs(): void {
 		};
 	};
 	wrap(timersPromises, 'setTimeout', 2, "an unref'd setTimeout() from node:timers/promises");
-	wrap(timersPromises, 'setImmediate', 1, "an unref'd setImmediate() from node:timers/promises");
 	wrap(timersPromises, 'setInterval', 2, "an unref'd setInterval() from node:timers/promises");
 	wrap(timersPromises.scheduler, 'wait', 1, "an unref'd scheduler.wait() from node:timers/promises");
 	syncBuiltinESMExports();
