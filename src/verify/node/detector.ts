@@ -81,7 +81,7 @@ export function startDetector(registry: LockRegistry, matching: HolderMatching |
 		}
 		const locks: LockNode[] = registry.activeLocks().map((l) => ({
 			id: l.id,
-			holders: [...l.holdings].map((h) => (h.section ? (registry.sections.has(h.section.id) ? h.section.id : null) : byHolders.has(h) ? -h.id : null)),
+			holders: [...l.holdings].map((h) => (h.section ? (registry.sections.get(h.section.id) === h.section ? h.section.id : null) : byHolders.has(h) ? -h.id : null)),
 			free: l.free(),
 			provable: l.provable,
 		}));

@@ -228,6 +228,9 @@ export function createLockRegistry(
 	let requestCount = 0;
 	let holdingCount = 0;
 	let sectionCount = 0;
+	/** Ids of ended sections, free for the next ones: an id names a *running* section, and its runner is made once. */
+	const freeSectionIds: number[] = [];
+	const runners: SectionRunner[] = [];
 	const order = createLockOrder(label, innermost, userFrames);
 
 	const touch = (r: LockRecord) => {
@@ -294,8 +297,8 @@ export function createLockRegistry(
 			// The request's context is the one running now: the patched method made the request and
 			// awaited its grant, and AsyncLocalStorage carries a context across an await.
 			const context = childContext(request.context, request);
-			const id = ++sectionCount;
-			const section = { id, context, run: makeSectionRunner(id) } as Section;
+			const id = freeSectionIds.pop() ?? ++sectionCount;
+			const section = { id, context, run: (runners[id] ??= makeSectionRunner(id)) } as Section;
 			sections.set(id, section);
 			section.holding = holdingFor(request, context, section);
 			return section;
@@ -303,6 +306,7 @@ export function createLockRegistry(
 		leaveSection(section, how) {
 			section.ended = how;
 			sections.delete(section.id);
+			freeSectionIds.push(section.id);
 			endHolding(section.holding);
 			// An acquire() made inside the section and still held outlives it: remember its owner.
 			if (acquiresIn.has(section.context)) ended.set(section.context, section);

@@ -1,8 +1,11 @@
 /**
  * Critical sections that V8 can name in an async stack trace. Each runExclusive callback runs
- * inside its own async function whose `name` is unique (`__trapCatalogSection_7`); V8 prints that
- * name in `at async …` frames, so a stack captured inside a waiting request says which critical
- * sections are suspended awaiting it.
+ * inside an async function whose `name` is unique among the running sections
+ * (`__trapCatalogSection_7`); V8 prints that name in `at async …` frames, so a stack captured
+ * inside a waiting request says which critical sections are suspended awaiting it. An ended
+ * section's id, and its runner, go to the next section (lock-registry.ts): only running
+ * activations appear in a stack, and making a named function per section cost more than the rest
+ * of a section's bookkeeping.
  */
 import type { RawFrame } from './stack.ts';
 
@@ -15,7 +18,7 @@ const SECTION_FRAME = new RegExp(`(?:^|\\.)${PREFIX}(\\d+)$`);
 /** A runner that awaits `callback()` inside an async function named after section `id`. */
 export type SectionRunner = <T>(callback: () => T | PromiseLike<T>) => Promise<Awaited<T>>;
 
-/** Makes the uniquely named async function that runs section `id`'s callback and awaits its result. */
+/** Makes the async function named after section `id` that runs a section's callback and awaits its result. */
 export function makeSectionRunner(id: number): SectionRunner {
 	const run = async function <T>(callback: () => T | PromiseLike<T>): Promise<Awaited<T>> {
 		return await callback();
