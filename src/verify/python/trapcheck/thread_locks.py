@@ -213,6 +213,24 @@ class Lock:
     def __exit__(self, *exc):
         self.release()
 
+    # Used by threading.Condition, which otherwise probes a Lock with acquire(False) and release()
+    # in every wait() and notify(), and re-acquires it with a plain acquire() after a wait: each a
+    # tracked acquire reading the stack. These keep Condition's behaviour for a Lock (owned = held
+    # by anyone) and restore where the waiter first took the lock, as RLock's do.
+    def _is_owned(self):
+        return self._real.locked()
+
+    def _release_save(self):
+        if not self._real.locked():
+            raise RuntimeError("release unlocked lock")
+        rec = self._rec
+        saved = (rec.depth, rec.acquired, rec.owner_task)
+        _release(self._real, rec, _agent())
+        return saved
+
+    def _acquire_restore(self, saved):
+        _acquire(self._real, self._rec, _agent(), True, -1, restore=saved)
+
     def _at_fork_reinit(self):
         self._real._at_fork_reinit()
         self._rec.owner = None
