@@ -3,7 +3,7 @@
 //
 //   node bench/overhead.ts [--runs <n>] [--only ts|py] [files…]
 //
-// Runs each program (default: the seed's solution.ts and solution.py) alternately with detection
+// Runs each program (default: the seed's programs declared `completed`) alternately with detection
 // on and off, `runs` times each, and prints the medians of `elapsedMs` (main() starting to its
 // end; startup does not count), their ratio and the overhead. The baseline is the detection-off
 // runs of the same invocation, interleaved with the detection-on ones so that a noisy neighbour
@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadCatalog } from '../src/catalog/load-catalog.ts';
 import { runSnippet } from '../src/verify/run-snippet.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,7 +22,13 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 const timeoutMs = Number(values['timeout-ms']);
-let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : [join(SEED, 'solution.ts'), join(SEED, 'solution.py')];
+// Default: every program of the seed trap that its page declares `completed` (its solution workloads).
+const seedPrograms = () =>
+	loadCatalog(ROOT)
+		.pages.find((p) => p.id === 'asyncio-lock-non-reentrant-deadlock')!
+		.data!.snippets.filter((s) => s.role === 'program' && s.expect === 'completed')
+		.map((s) => join(SEED, s.file));
+let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : seedPrograms();
 if (values.only) files = files.filter((f) => f.endsWith(`.${values.only}`));
 
 const median = (xs: number[]) => {
