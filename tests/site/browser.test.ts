@@ -33,8 +33,9 @@ const SEARCHES: Array<[query: string, answers: string[], trap: string]> = [
 	['frozen', hanging, SEED],
 	['deadlock', deadlocking, SEED],
 	['asyncio.Lock', [SEED], SEED],
-	// The seed shows runExclusive nested (the bug); the leaked-lock trap's fix is runExclusive.
-	['runExclusive', [SEED, 'lock-leaked-on-early-exit'].filter((id) => catalog.some((p) => p.id === id)), SEED],
+	// The seed shows runExclusive nested (the bug); the leaked-lock trap's fix is runExclusive, and
+	// the lock-order trap's TypeScript fix is runExclusive in one order.
+	['runExclusive', [SEED, 'lock-leaked-on-early-exit', 'lock-order-inversion'].filter((id) => catalog.some((p) => p.id === id)), SEED],
 ];
 
 /** Extra traps for the filter tests, built in a project copy next to the catalog's own; each has a tag no real trap has. */
