@@ -88,6 +88,25 @@ def _fewer_waits_than_threads(stuck_idents):
     return waiting < threads
 
 
+def _an_owner_can_act(stuck_idents):
+    """True when, from the graph alone, some lock waited for is held by a live thread that waits
+    for nothing (or the wait has a timeout, or the lock is tainted): _stuck would say so too, after
+    reading every thread's frame. A contended lock meets this at nearly every sample."""
+    waits = waitgraph.thread_waits
+    if not waits:
+        return False
+    waiting = set(waits) | set(waitgraph.join_waits) | {a for a, c in list(waitgraph.cond_waits.items()) if c.parked()}
+    for wait in list(waits.values()):
+        if not wait.forever or wait.record.tainted:
+            return True
+        owner = wait.record.owner
+        if not isinstance(owner, waitgraph.ThreadAgent):
+            return True
+        if owner not in waiting and owner.ident not in stuck_idents and waitgraph.agents.get(owner.ident) is owner and owner.ident in threading._active:
+            return True
+    return False
+
+
 def _stuck(stuck_idents):
     """(lock_waits, joins, parked) when every live thread outside `stuck_idents` is stuck for good
     or inert, taking the threads in `stuck_idents` as stuck; None when some thread could act."""
@@ -95,7 +114,7 @@ def _stuck(stuck_idents):
         return None
     waits = waitgraph.thread_waits
     cond_waits = waitgraph.cond_waits
-    if _fewer_waits_than_threads(stuck_idents):
+    if _fewer_waits_than_threads(stuck_idents) or _an_owner_can_act(stuck_idents):
         return None
     current = sys._current_frames()
     if _invisible_threads(current):
