@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Frame, PotentialDeadlock, Witness } from '../facts.ts';
 import { innermostName, isUserFrame, readableName, toChain, type ChainContext } from './chain.ts';
 import { framePath } from './source-files.ts';
-import { startDetector, type CycleProof, type Detector } from './detector.ts';
+import { createDetector, type CycleProof, type Detector } from './detector.ts';
 import { createLockRegistry, type LockRegistry } from './lock-registry.ts';
 import { onAsyncMutexLoaded } from './module-hook.ts';
 import { labelLock } from './lock-label.ts';
@@ -46,7 +46,7 @@ export function installDetection(snippetDir: string, file: string | null = null)
 		if (libraryDir && !chain.hiddenDirs.includes(`${libraryDir}/`)) chain.hiddenDirs.push(`${libraryDir}/`);
 	});
 	const combinator = /^Promise\.(all|allSettled|any)$/;
-	const detector = startDetector(registry, file === null ? null : {
+	const detector = createDetector(registry, file === null ? null : {
 		keep: (frames) => frames.filter((f) => isUserFrame(f, chain) || (f.native && f.async && combinator.test(f.function))),
 		isMain: (f) => readableName(f.function) === 'main' && framePath(f.file) === file,
 	});

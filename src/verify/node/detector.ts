@@ -65,7 +65,7 @@ export function awaitedRequests(registry: LockRegistry): Map<number, LockRequest
  * `cancel()`, `semaphore.release()` or a release function it was handed, and dissolve a cycle:
  * async-mutex lets anyone release, unlike a Java monitor. Only quiescence rules that out.
  */
-export function startDetector(registry: LockRegistry, matching: HolderMatching | null = null): Detector {
+export function createDetector(registry: LockRegistry, matching: HolderMatching | null = null): Detector {
 	const waiting = () => registry.activeLocks().flatMap((l) => [...l.requests].filter((r) => r.pending && r.blocked));
 
 	const findProof = (): CycleProof | null => {

@@ -13,12 +13,11 @@ executor work in flight, a Python signal handler, or another thread that can act
 (`call_soon_threadsafe(task.cancel)`). While any of those exists no cycle is claimed at once;
 quiescence, or the timeout, still decide.
 """
-import _thread
 import asyncio
 import asyncio.tasks
 import asyncio.timeouts
 
-from . import executors, stuck, waitgraph
+from . import executors, stuck
 
 _WAIT_FOR_CODE = asyncio.tasks.wait_for.__code__
 
@@ -27,7 +26,7 @@ def may_be_cancelled(tasks, loop):
     """True when any of `tasks` has a cancellation on its way (pending request or a live timer), or
     something that could still decide to cancel one exists (any live timer, a Python signal
     handler, another thread that can act)."""
-    if _others_may_run(loop) or stuck.has_python_signal_handlers() or not _other_threads_idle():
+    if _others_may_run(loop) or stuck.has_python_signal_handlers() or not stuck.others_cannot_act_now():
         return True
     doomed = _timer_targets(loop)
     for task in _all_tasks(loop):
@@ -60,11 +59,6 @@ def _others_may_run(loop):
     if selector is None or ssock is None:
         return True
     return any(key.fd != ssock.fileno() for key in selector.get_map().values())
-
-
-def _other_threads_idle():
-    with waitgraph.mutex:
-        return stuck.others_cannot_act(_thread.get_ident())
 
 
 def _all_tasks(loop):

@@ -16,7 +16,6 @@ When all hold, the loop would sleep forever: that is reported as `deadlock` / `q
 not, the loop sleeps in short slices and checks again, so that a thread ending without waking it
 is noticed too; events are returned exactly as a blocking select would return them.
 """
-import _thread
 import asyncio
 import asyncio.selector_events
 import gc
@@ -94,7 +93,7 @@ def quiescent_tasks(loop, selector):
     an empty list when something could still wake it."""
     if not _idle(loop, selector):
         return []
-    if stuck.has_python_signal_handlers() or not _other_threads_idle():
+    if stuck.has_python_signal_handlers() or not stuck.others_cannot_act_now():
         return []
     tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
     if not tasks:
@@ -119,8 +118,3 @@ def _idle(loop, selector):
     return all(key.fd == ssock.fileno() for key in registered.values())
 
 
-def _other_threads_idle():
-    """No other thread can act: each is an idle pool worker (nothing in flight) or stuck for good
-    on locks held by stuck threads, by ended threads or by this loop's thread."""
-    with waitgraph.mutex:
-        return stuck.others_cannot_act(_thread.get_ident())

@@ -63,6 +63,13 @@ def others_cannot_act(me):
     return _stuck({me}) is not None
 
 
+def others_cannot_act_now():
+    """Takes the graph mutex: True when no thread but the calling one (an event-loop thread about
+    to sleep for good) can act (see others_cannot_act)."""
+    with waitgraph.mutex:
+        return others_cannot_act(_thread.get_ident())
+
+
 _count = getattr(_thread, "_count", None)
 
 

@@ -8,7 +8,6 @@ once, from the acquiring thread, before blocking. An RLock re-acquired by its ow
 """
 import _thread
 import asyncio.events
-import asyncio.tasks
 import concurrent.futures
 import os
 import sys
@@ -22,7 +21,7 @@ from . import frames, lockorder, report, stuck, waitgraph, witness
 _allocate = _thread.allocate_lock
 _RealRLock = _thread.RLock
 _get_running_loop = asyncio.events._get_running_loop
-_current_task = asyncio.tasks.current_task
+_task_of_loop = waitgraph.task_of_loop
 _agent = waitgraph.current_thread_agent
 _live_stack = frames.live_stack
 _active = waitgraph.active
@@ -34,9 +33,6 @@ _lo_held = lockorder._held
 _lo_released = lockorder.released
 
 
-_current_tasks = getattr(asyncio.tasks, "_current_tasks", None)
-if not isinstance(_current_tasks, dict):
-    _current_tasks = None
 
 
 def _check_args(blocking, timeout):
@@ -55,7 +51,7 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
     caller = sys._getframe(2)
     stack = _live_stack(caller) if restore is None else None
     loop = _get_running_loop()
-    task = (_current_tasks.get(loop) if _current_tasks is not None else _current_task(loop)) if loop is not None else None
+    task = _task_of_loop(loop) if loop is not None else None
     if agent in _lo_held:
         _lo_wants(agent, rec, caller)
     if real.acquire(False):
