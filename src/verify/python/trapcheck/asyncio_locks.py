@@ -29,7 +29,7 @@ def install():
     get_running_loop = asyncio.events._get_running_loop
     task_waits = waitgraph.task_waits
     active = waitgraph.active
-    events = waitgraph.events
+    note_event = waitgraph.note_event
     live_stack = frames.live_stack
     took = lockorder.took
     wants = lockorder.wants
@@ -74,7 +74,7 @@ def install():
         active[rec.id] = rec
         if task is not None:
             took(task, rec)
-        events.value += 1
+        note_event()
         return True
 
     def release(self):
@@ -93,7 +93,7 @@ def install():
             rec.acquired = None
             if not rec.waiters:
                 active.pop(rec.id, None)
-            events.value += 1
+            note_event()
         return orig_release(self)
 
     for wrapper, orig in ((__init__, orig_init), (acquire, orig_acquire), (release, orig_release)):

@@ -1,9 +1,9 @@
 """Where every other waitable was created, who uses it, and threads parked on a Condition.
 
 Locks have their own modules (asyncio_locks, thread_locks). This one records, cheaply:
-- the creation site of asyncio Event/Condition/Semaphore/Queue, threading.Semaphore and
-  ThreadPoolExecutor (`_tc_site`, named only in a witness; threading's other primitives are
-  named from the tracked lock they create);
+- the creation site of asyncio Event/Condition/Semaphore/Queue, threading Event/Semaphore/Barrier,
+  queue.Queue and ThreadPoolExecutor (`_tc_site`, named only in a witness; a threading.Condition
+  is named from the tracked lock it is over);
 - for queues, the last few agents that put into or took from them (who could fill or drain them);
 - for conditions, notifications sent while no one waited (a lost wakeup) and who notifies;
 - threads parked in threading.Condition.wait() without a timeout (`waitgraph.cond_waits`), the
@@ -114,7 +114,7 @@ def _count_lost(cls, agent_of, tracked_only=False):
                 _remember(self, "_tc_notifiers", agent)
         except Exception:
             pass
-        waitgraph.events.value += 1
+        waitgraph.note_event()
         return orig(self, n)
 
     notify.__name__, notify.__qualname__, notify.__doc__ = orig.__name__, orig.__qualname__, orig.__doc__
@@ -143,6 +143,7 @@ class CondWait:
 def _install_condition_wait():
     cond_waits = waitgraph.cond_waits
     agent_of = waitgraph.current_thread_agent
+    note_event = waitgraph.note_event
     start_code = threading.Thread.start.__code__
 
     def wait(self, timeout=None):
@@ -163,16 +164,19 @@ def _install_condition_wait():
                 if outer is not None and outer.f_code is start_code:
                     waiter.acquire()
                 else:
+                    # Without the graph mutex (a Barrier's notify_all wakes every waiter at once,
+                    # and each would queue for it). Whether a thread is parked is read from its
+                    # waiter lock, which only a notify releases: an entry added before the thread
+                    # blocks or removed after it wakes never makes a running thread look parked,
+                    # and the events noted show every change to the watchdog's two samples.
                     agent = agent_of()
-                    with waitgraph.mutex:
-                        cond_waits[agent] = CondWait(self, waiter, caller, _get_running_loop())
-                        waitgraph.events.value += 1
+                    cond_waits[agent] = CondWait(self, waiter, caller, _get_running_loop())
+                    note_event()
                     try:
                         waiter.acquire()
                     finally:
-                        with waitgraph.mutex:
-                            cond_waits.pop(agent, None)
-                            waitgraph.events.value += 1
+                        cond_waits.pop(agent, None)
+                        note_event()
                 gotit = True
             elif timeout > 0:
                 gotit = waiter.acquire(True, timeout)
@@ -239,9 +243,12 @@ def executor_source(fut):
 
 def install():
     """Instruments the primitives above (those created from now on get a creation site)."""
-    # threading's Event, Condition, Barrier and queue.Queue need no wrapper: each makes a tracked
-    # lock in its __init__, whose creation site is the snippet's line (see witness._site_of).
+    # threading.Condition needs no wrapper: it makes (or is given) a tracked lock, whose creation
+    # site is the snippet's line (see witness._site_of). Event, Semaphore, Barrier and queue.Queue
+    # guard their state with a plain lock (thread_locks._PRIMITIVE_INITS), so they get a site.
     for cls in (asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue, concurrent.futures.ThreadPoolExecutor):
+        _site_init(cls)
+    for cls in (threading.Event, threading.Barrier, queue.Queue):
         _site_init(cls)
     _site_init(asyncio.locks.Semaphore, keep_value=True)
     _site_init(threading.Semaphore, keep_value=True)

@@ -49,12 +49,18 @@ def all_threads_stuck():
     if not (lock_waits or parked) or has_python_signal_handlers():
         return None
     key = (
-        waitgraph.events.value,
+        waitgraph.event_mark(),
         frozenset((id(a), w.record.id) for a, w in lock_waits.items()),
         frozenset((id(a), id(t)) for a, t in joins.items()),
         frozenset((id(a), id(c.waiter)) for a, c in parked.items()),
     )
     return key, lock_waits, joins, parked
+
+
+def nothing_moved(previous, key):
+    """True when `key` (a sample of all_threads_stuck) follows `previous` with no event between
+    them and the same waits, joins and parked threads."""
+    return previous is not None and key[0] == previous[0] + 1 and key[1:] == previous[1:]
 
 
 def others_cannot_act(me):

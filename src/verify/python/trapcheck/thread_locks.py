@@ -10,6 +10,7 @@ import _thread
 import asyncio.events
 import concurrent.futures
 import os
+import queue
 import sys
 import threading
 import types
@@ -23,10 +24,10 @@ _RealRLock = _thread.RLock
 _get_running_loop = asyncio.events._get_running_loop
 _task_of_loop = waitgraph.task_of_loop
 _agent = waitgraph.current_thread_agent
+_tls = waitgraph._tls
 _live_stack = frames.live_stack
-_active = waitgraph.active
 _thread_waits = waitgraph.thread_waits
-_events = waitgraph.events
+_note_event = waitgraph.note_event
 _lo_took = lockorder.took
 _lo_wants = lockorder.wants
 _lo_held = lockorder._held
@@ -42,29 +43,32 @@ def _check_args(blocking, timeout):
         raise ValueError("timeout value must be a non-negative number")
 
 
-def _acquire(real, rec, agent, blocking, timeout, restore=None):
-    """Acquires `real` for `agent`, recording the wait and the ownership; checks for a cycle
-    before blocking forever. `restore` = (depth, acquired, owner_task) from _release_save."""
+def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
+    """Acquires `real` for `agent`, called from `caller`, recording the wait and the ownership;
+    checks for a cycle before blocking forever. `restore` = (depth, acquired, owner_task) from
+    _release_save."""
     # Everything that reads the stack is done before the real acquire, not while holding it: a
     # longer hold makes every other thread wanting the lock wait longer, and with many threads
     # (a Barrier's condition woken for all) the waits convoy. The stack is the same either way.
-    caller = sys._getframe(2)
     stack = _live_stack(caller) if restore is None else None
     loop = _get_running_loop()
     task = _task_of_loop(loop) if loop is not None else None
     if agent in _lo_held:
         _lo_wants(agent, rec, caller)
     if real.acquire(False):
-        # As _took, inline: this is every uncontended acquire of every tracked lock.
-        with waitgraph.mutex:
-            rec.owner = agent
-            if restore is None:
-                rec.depth, rec.acquired, rec.owner_task = 1, stack, task
-            else:
-                rec.depth, rec.acquired, rec.owner_task = restore
-            _active[rec.id] = rec
-            _events.value += 1
-            _lo_took(agent, rec)
+        # Every uncontended acquire of every tracked lock, so without the graph mutex. Nothing a
+        # cycle search or a watchdog sample concludes can rest on this ownership: the owner has
+        # just taken a free lock and is running (it waits for nothing), and whoever reads `owner`
+        # before it is set reads None, which ends a chain too. Releases, which can let an owner go
+        # on to wait elsewhere, stay under the mutex. The record is written before `owner`, so an
+        # owner read is never paired with the previous holder's stack.
+        if restore is None:
+            rec.depth, rec.acquired, rec.owner_task = 1, stack, task
+        else:
+            rec.depth, rec.acquired, rec.owner_task = restore
+        rec.owner = agent
+        _note_event()
+        _lo_took(agent, rec)
         return True
     if not blocking:
         return False
@@ -73,7 +77,6 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
     with waitgraph.mutex:
         _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
         rec.waiters.append(agent)
-        _active[rec.id] = rec
         if forever and rec.owner is not None and not rec.tainted:
             try:
                 cycle = waitgraph.find_thread_cycle(agent, rec)
@@ -105,14 +108,12 @@ def _acquire(real, rec, agent, blocking, timeout, restore=None):
                 pass
             if ok:
                 if restore is None:
-                    rec.owner, rec.depth, rec.acquired, rec.owner_task = agent, 1, stack, task
+                    rec.depth, rec.acquired, rec.owner_task = 1, stack, task
                 else:
-                    rec.owner = agent
                     rec.depth, rec.acquired, rec.owner_task = restore
-                _events.value += 1
+                rec.owner = agent
+                _note_event()
                 _lo_took(agent, rec)
-            elif rec.owner is None and not rec.waiters:
-                _active.pop(rec.id, None)
     return ok
 
 
@@ -131,18 +132,19 @@ def _report_cycle(cycle):
 
 
 def _release(real, rec, agent):
+    """Releases `real`, held by `agent` (or, for a threading.Lock, by anyone). Under the graph
+    mutex: a search that read this owner must not see it go on to wait elsewhere meanwhile."""
     with waitgraph.mutex:
-        if rec.owner is not None:
-            if rec.owner is not agent:
+        owner = rec.owner
+        if owner is not None:
+            if owner is not agent:
                 rec.tainted = True
-            _lo_released(rec.owner, rec)
+            _lo_released(owner, rec)
         rec.owner = None
         rec.depth = 0
         rec.acquired = None
         rec.owner_task = None
-        if not rec.waiters:
-            _active.pop(rec.id, None)
-        _events.value += 1
+        _note_event()
     real.release()
 
 
@@ -159,16 +161,30 @@ def _made_for_futures(frame):
     return frame is not None and frame.f_code.co_filename.startswith(_FUTURES_DIR)
 
 
-_EVENT_INIT = threading.Event.__init__.__code__
-_THREAD_INIT = threading.Thread.__init__.__code__
+# The __init__s of the standard library's own primitives, each making the one lock it guards its
+# state with: Event, Semaphore (and BoundedSemaphore), Barrier, queue.Queue (and its subclasses).
+# That lock is held only inside the primitive's own short methods, which wait only in
+# Condition.wait (releasing it), never around the snippet's code: it cannot be part of a deadlock
+# another way than the wait it guards, and that wait is what primitives' Condition.wait records.
+# A Barrier's `action`, which runs under the lock, is the snippet's code: such a Barrier keeps a
+# tracked lock. Plain locks spare every set(), wait(), put() and get() two tracked acquires (a
+# Barrier of a hundred threads, two hundred of them).
+_PRIMITIVE_INITS = {
+    threading.Event.__init__.__code__,
+    threading.Semaphore.__init__.__code__,
+    threading.Barrier.__init__.__code__,
+    queue.Queue.__init__.__code__,
+}
+_BARRIER_INIT = threading.Barrier.__init__.__code__
 
 
-def _is_thread_started_event(frame):
-    """True when the lock is being made for a Thread's own `_started` Event: set by the new thread
-    as the first thing it does and waited for only by Thread.start(), so never part of a wait that
-    could last (primitives' Condition.wait already leaves Thread.start() out). A plain lock spares
-    every thread start and bootstrap four tracked acquires."""
-    return frame.f_code is _EVENT_INIT and frame.f_back is not None and frame.f_back.f_code is _THREAD_INIT
+def _is_primitive_state_lock(frame):
+    """True when the lock is being made by a standard-library primitive for its own state (see
+    _PRIMITIVE_INITS); such primitives are named from their own creation site (primitives.py)."""
+    code = frame.f_code
+    if code not in _PRIMITIVE_INITS:
+        return False
+    return code is not _BARRIER_INIT or frame.f_locals.get("action") is None
 
 
 class Lock:
@@ -179,19 +195,24 @@ class Lock:
 
     def __new__(cls):
         caller = sys._getframe(1)
-        if _is_thread_started_event(caller) or _made_for_futures(caller):
+        if _is_primitive_state_lock(caller) or _made_for_futures(caller):
             return _allocate()
         return super().__new__(cls)
 
     def __init__(self):
         self._real = _allocate()
         self._rec = waitgraph.LockRecord("threading.Lock", frames.creation_site(sys._getframe(1)))
+        waitgraph.register_thread_lock(self._rec)
 
     def acquire(self, blocking=True, timeout=-1):
         """As threading.Lock.acquire."""
         if timeout != -1 or not blocking:
             _check_args(blocking, timeout)
-        return _acquire(self._real, self._rec, _agent(), blocking, timeout)
+        return _acquire(self._real, self._rec, _agent(), sys._getframe(1), blocking, timeout)
+
+    # `with lock:` calls acquire itself (one frame less on every acquire); it returns True, as
+    # threading.Lock.__enter__ does.
+    __enter__ = acquire
 
     def release(self):
         """As threading.Lock.release."""
@@ -203,11 +224,10 @@ class Lock:
         """As threading.Lock.locked."""
         return self._real.locked()
 
-    def __enter__(self):
-        return self.acquire()
-
     def __exit__(self, *exc):
-        self.release()
+        if not self._real.locked():
+            raise RuntimeError("release unlocked lock")
+        _release(self._real, self._rec, _agent())
 
     # Used by threading.Condition, which otherwise probes a Lock with acquire(False) and release()
     # in every wait() and notify(), and re-acquires it with a plain acquire() after a wait: each a
@@ -225,7 +245,7 @@ class Lock:
         return saved
 
     def _acquire_restore(self, saved):
-        _acquire(self._real, self._rec, _agent(), True, -1, restore=saved)
+        _acquire(self._real, self._rec, _agent(), sys._getframe(1), True, -1, restore=saved)
 
     def _at_fork_reinit(self):
         self._real._at_fork_reinit()
@@ -253,6 +273,7 @@ class RLock:
     def __init__(self, *args, **kwargs):
         self._real = _allocate()
         self._rec = waitgraph.LockRecord("threading.RLock", frames.creation_site(sys._getframe(1)))
+        waitgraph.register_thread_lock(self._rec)
 
     def acquire(self, blocking=True, timeout=-1):
         """As threading.RLock.acquire: the owner re-acquires at once, one level deeper."""
@@ -263,7 +284,9 @@ class RLock:
         if rec.owner is agent:
             rec.depth += 1
             return True
-        return _acquire(self._real, rec, agent, blocking, timeout)
+        return _acquire(self._real, rec, agent, sys._getframe(1), blocking, timeout)
+
+    __enter__ = acquire  # as Lock's
 
     def release(self):
         """As threading.RLock.release."""
@@ -278,9 +301,6 @@ class RLock:
 
     def locked(self):
         return self._real.locked()
-
-    def __enter__(self):
-        return self.acquire()
 
     def __exit__(self, *exc):
         self.release()
@@ -299,7 +319,7 @@ class RLock:
         return saved
 
     def _acquire_restore(self, saved):
-        _acquire(self._real, self._rec, _agent(), True, -1, restore=saved)
+        _acquire(self._real, self._rec, _agent(), sys._getframe(1), True, -1, restore=saved)
 
     def _recursion_count(self):
         return self._rec.depth if self._rec.owner is _agent() else 0

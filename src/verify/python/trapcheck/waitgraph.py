@@ -17,6 +17,7 @@ import _thread
 import itertools
 import sys
 import threading
+import weakref
 
 mutex = _thread.RLock()
 _ids = itertools.count(1)
@@ -30,21 +31,30 @@ task_waits = {}
 cond_waits = {}
 #: ThreadAgent -> ident of the thread it joins (Thread.join without timeout).
 join_waits = {}
-#: id -> LockRecord, for locks that are held or waited for (what a timeout witness lists).
+#: id -> LockRecord, for asyncio locks that are held or waited for (what a timeout witness lists).
 active = {}
+#: id -> weak reference to the LockRecord of every live tracked thread lock (their acquires do not
+#: keep a register of what is held: a timeout witness looks through these).
+thread_records = {}
 #: ident -> the ThreadAgent of the latest thread with that ident that touched a lock.
 agents = {}
 #: idents of the harness's own threads (watchdog, flusher): never part of the snippet.
 harness_idents = set()
 
 
-class Counter:
-    """Lock events (acquire/release) so far; the watchdog needs 'nothing moved' between samples."""
+#: note_event(): counts one event (an acquire, a release, a thread parking on or leaving a
+#: Condition, a notify). The watchdog needs "nothing moved" between two samples. One C call, so
+#: it is atomic without the mutex: a count made by a thread that does not hold the mutex is never
+#: lost, as `value += 1` from two threads could be.
+_event_count = itertools.count(1)
+note_event = _event_count.__next__
 
-    value = 0
 
-
-events = Counter()
+def event_mark():
+    """A mark of the events so far: two marks with no event between them differ by exactly one
+    (taking a mark counts as an event, so a mark taken by anyone else reads as movement: a proof
+    can only be delayed by it)."""
+    return _event_count.__next__()
 
 
 class LockRecord:
@@ -135,6 +145,22 @@ def current_thread_agent():
         return agent
 
 
+def register_thread_lock(rec):
+    """Remembers `rec` (a thread lock's record) for as long as its lock lives."""
+    rid = rec.id
+    thread_records[rid] = weakref.ref(rec, lambda _ref: thread_records.pop(rid, None))
+
+
+def locks_in_use():
+    """Every tracked lock that is held or waited for now: asyncio and thread locks."""
+    found = list(active.values())
+    for ref in list(thread_records.values()):
+        rec = ref()
+        if rec is not None and (rec.owner is not None or rec.waiters):
+            found.append(rec)
+    return found
+
+
 def reset_after_fork():
     """In a forked child only the forking thread survives: forget every other thread (the
     forking thread keeps its identity, so the locks it holds are still its own)."""
@@ -196,8 +222,3 @@ def task_is_parked(task):
         return False
     waiter = getattr(task, "_fut_waiter", None)
     return waiter is not None and not waiter.done()
-
-
-def note_event():
-    """Counts one acquire or release."""
-    events.value += 1

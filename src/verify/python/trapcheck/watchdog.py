@@ -111,7 +111,7 @@ class Watchdog:
             if found is None:
                 return None
             key, lock_waits, joins, parked = found
-            if previous is not None and previous == key:
+            if stuck.nothing_moved(previous, key):
                 cycle = None
                 for agent, wait in lock_waits.items():
                     cycle = waitgraph.find_thread_cycle(agent, wait.record)

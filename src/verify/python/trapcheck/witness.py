@@ -121,8 +121,8 @@ def _leak(rec):
 
 
 def _site_of(obj):
-    """Where `obj` was created: its own record, else that of the tracked lock it made in its
-    __init__ (threading.Condition._lock, Event/Semaphore/Barrier._cond, queue.Queue.mutex)."""
+    """Where `obj` was created: its own record (`_tc_site`), else that of the tracked lock it is
+    over (threading.Condition._lock; a Barrier with an action keeps a tracked lock in `_cond`)."""
     d = getattr(obj, "__dict__", None)
     if not d:
         return None
@@ -769,7 +769,7 @@ def timeout(timeout_ms, thread_states=None, detect=True):
     tasks.sort(key=lambda t: (t not in waitgraph.task_waits, _natural(t.get_name())))
     for t in tasks:
         b.task(t)
-    for rec in list(waitgraph.active.values()):
+    for rec in waitgraph.locks_in_use():
         if rec.owner is not None or rec.waiters:
             b.lock(rec)
     return b.result("timeout", None, timeout_ms=timeout_ms)
