@@ -390,6 +390,18 @@ describe.concurrent('Python harness: every wait kind in the wait-for graph', () 
 		expect(new Set(gate.waiters)).toEqual(new Set([task(w, 'arriver').id, task(w, 'MainThread').id]));
 	});
 
+	it("threads: a Barrier's action runs under the Barrier's own lock, which a late thread waits for; a lock taken by `with cond:` is not read as leaked", async () => {
+		const r = await run('thr_barrier_action_stuck.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const late = task(w, 'late');
+		const gateLock = w.resources.find((res) => res.kind === 'lock' && res.name === 'gate')!;
+		expect(gateLock.waiters).toEqual([late.id]);
+		expect(gateLock.holders).toHaveLength(1);
+		// Taken in Condition.__enter__, which returns at once: the holder's own code still runs `with`.
+		expect(gateLock.holders[0].leaked).toBeUndefined();
+	});
+
 	it('threads: a Semaphore permit taken by a thread that ended', async () => {
 		const r = await run('thr_semaphore_leaked.py');
 		expectProof(r, 'watchdog');
@@ -479,6 +491,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thr_condition_lost_notify.py',
 		'thr_queue_full_holding_lock.py',
 		'thr_barrier_short.py',
+		'thr_barrier_action_stuck.py',
 		'thr_semaphore_leaked.py',
 		'aio_wait_future_never_set.py',
 		'thr_futures_wait_stuck_job.py',

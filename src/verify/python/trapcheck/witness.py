@@ -111,13 +111,15 @@ def _leak(rec):
         codes = _codes_of_task(owner)
     else:
         return None
-    # The frame that took it: the innermost frame of the acquiring chain the witness shows.
-    for code, _where in rec.acquired or ():
-        if frames.hidden(code):
-            continue
-        # Same function still on the stack: the frame may still be that one; claim nothing.
-        return None if code in codes else "frame-returned"
-    return None
+    # The frame that took it: the innermost frame of the snippet's own code in the acquiring chain
+    # (a `with cond:` takes the lock inside Condition.__enter__, which returns at once with the
+    # lock held for its caller); the innermost frame shown when the chain has none.
+    shown = [code for code, _where in rec.acquired or () if not frames.hidden(code)]
+    taker = next((code for code in shown if not frames.is_stdlib(code.co_filename)), shown[0] if shown else None)
+    if taker is None:
+        return None
+    # Same function still on the stack: the frame may still be that one; claim nothing.
+    return None if taker in codes else "frame-returned"
 
 
 def _site_of(obj):
