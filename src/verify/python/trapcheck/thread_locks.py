@@ -24,7 +24,6 @@ _RealRLock = _thread.RLock
 _get_running_loop = asyncio.events._get_running_loop
 _task_of_loop = waitgraph.task_of_loop
 _agent = waitgraph.current_thread_agent
-_tls = waitgraph._tls
 _live_stack = frames.live_stack
 _thread_waits = waitgraph.thread_waits
 _note_event = waitgraph.note_event

@@ -3,10 +3,12 @@
 Agents are asyncio tasks (for asyncio.Lock) and threads (for threading.Lock / RLock, represented by
 a ThreadAgent per thread lifetime). Each instrumented lock has a LockRecord.
 
-Consistency: thread-lock ownership changes and thread waits are made under `mutex` (a raw
-`_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a critical
-section may itself take a tracked lock), so a cycle found under it is a real snapshot. asyncio locks live on one event-loop
-thread and change only there, so their records need no mutex.
+Consistency: thread waits (registering, leaving) and releases of thread locks are made under
+`mutex` (a raw `_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a
+critical section may itself take a tracked lock), so a cycle found under it is a real snapshot.
+Taking a free thread lock is not: its new owner is running, so no search can rest on it (see
+thread_locks._acquire). asyncio locks live on one event-loop thread and change only there, so
+their records need no mutex.
 
 Soundness rules the searches follow:
 - a lock once released by a non-owner (`tainted`) is never part of a proof: anyone may release it;
@@ -153,12 +155,8 @@ def register_thread_lock(rec):
 
 def locks_in_use():
     """Every tracked lock that is held or waited for now: asyncio and thread locks."""
-    found = list(active.values())
-    for ref in list(thread_records.values()):
-        rec = ref()
-        if rec is not None and (rec.owner is not None or rec.waiters):
-            found.append(rec)
-    return found
+    records = list(active.values()) + [ref() for ref in list(thread_records.values())]
+    return [rec for rec in records if rec is not None and (rec.owner is not None or rec.waiters)]
 
 
 def reset_after_fork():

@@ -123,23 +123,15 @@ def _leak(rec):
 
 
 def _site_of(obj):
-    """Where `obj` was created: its own record (`_tc_site`), else that of the tracked lock it is
-    over (threading.Condition._lock; a Barrier with an action keeps a tracked lock in `_cond`)."""
+    """Where `obj` was created: its own record (`_tc_site`, see primitives.py), else that of the
+    tracked lock it is over (a threading.Condition's `_lock`)."""
     d = getattr(obj, "__dict__", None)
     if not d:
         return None
     if d.get("_tc_site") is not None:
         return d["_tc_site"]
-    for attr in ("_cond", "_lock", "mutex"):
-        inner = d.get(attr)
-        if inner is None:
-            continue
-        rec = getattr(inner, "_rec", None)
-        if rec is not None:
-            return rec.site
-        if attr == "_cond":
-            return _site_of(inner)
-    return None
+    rec = getattr(d.get("_lock"), "_rec", None)
+    return rec.site if rec is not None else None
 
 
 def _resource_name(obj, default_type):
@@ -772,8 +764,7 @@ def timeout(timeout_ms, thread_states=None, detect=True):
     for t in tasks:
         b.task(t)
     for rec in waitgraph.locks_in_use():
-        if rec.owner is not None or rec.waiters:
-            b.lock(rec)
+        b.lock(rec)
     return b.result("timeout", None, timeout_ms=timeout_ms)
 
 
