@@ -402,6 +402,26 @@ describe.concurrent('Python harness: every wait kind in the wait-for graph', () 
 		expect(gateLock.holders[0].leaked).toBeUndefined();
 	});
 
+	it('threads: a lock held inside a @contextmanager generator suspended at its yield is not read as leaked; its chain runs through the `with` that holds it', async () => {
+		const r = await run('thr_lock_in_contextmanager.py');
+		expectProof(r, ['cycle', 'watchdog']);
+		const w = r.witness!;
+		const held = holding(lock(w, 'a_lock'), task(w, 'first').id);
+		expect(held.leaked).toBeUndefined();
+		expect(held.acquiredAt.map((f) => f.function)).toEqual(['first', '_GeneratorContextManager.__enter__', 'holding']);
+		expect(held.acquiredAt[0]).toMatchObject({ file: 'thr_lock_in_contextmanager.py', line: 20 });
+		expect(held.acquiredAt.at(-1)).toMatchObject({ file: 'thr_lock_in_contextmanager.py', line: 15 });
+		expect(holding(lock(w, 'b_lock'), task(w, 'second').id).leaked).toBeUndefined();
+	});
+
+	it('threads: a lock whose acquiring frame returned without releasing it (frame-returned)', async () => {
+		const r = await run('thr_lock_frame_returned.py');
+		expectProof(r, 'cycle');
+		const w = r.witness!;
+		const held = holding(lock(w, 'Pool.mutex'), task(w, 'MainThread').id);
+		expect(held).toMatchObject({ leaked: 'frame-returned', acquiredAt: [{ function: 'Pool.take', file: 'thr_lock_frame_returned.py', line: 10 }] });
+	});
+
 	it('threads: a Semaphore permit taken by a thread that ended', async () => {
 		const r = await run('thr_semaphore_leaked.py');
 		expectProof(r, 'watchdog');
@@ -493,6 +513,8 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thr_barrier_short.py',
 		'thr_barrier_action_stuck.py',
 		'thr_semaphore_leaked.py',
+		'thr_lock_in_contextmanager.py',
+		'thr_lock_frame_returned.py',
 		'aio_wait_future_never_set.py',
 		'thr_futures_wait_stuck_job.py',
 	];

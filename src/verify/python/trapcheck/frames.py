@@ -130,6 +130,81 @@ def live_stack(frame, task_only=False, limit=64):
     return tuple(out)
 
 
+class Mark:
+    """Set as `f_trace` on the frame a thread lock was taken from (see acquiring_chain), to tell
+    that very call apart from a later call of the same function at the same address (a frame
+    object lives exactly as long as its call, unless something keeps it). `f_trace` is only
+    called while a tracer runs (sys.settrace): the mark then takes that frame's line events and
+    ignores them. A frame that already has a tracer's function is never marked."""
+
+    __slots__ = ()
+
+    def __call__(self, frame, event, arg):
+        return None
+
+
+# id(code) -> True for a plain function outside the standard library and the harness: a frame of
+# it stays on its thread's stack until the call returns. The codes are kept, so ids are not reused.
+_anchors = {}
+_anchor_codes = []
+
+
+#: known_anchor(id(code)): True / False once _is_anchor has classified the code, else None.
+known_anchor = _anchors.get
+
+
+def _is_anchor(code):
+    known = _anchors.get(id(code))
+    if known is None:
+        filename = code.co_filename
+        known = not (code.co_flags & _SUSPENDABLE) and not is_harness(filename) and not is_stdlib(filename)
+        _anchors[id(code)] = known
+        _anchor_codes.append(code)
+    return known
+
+
+def acquiring_chain(frame, limit=64):
+    """Where a thread lock is being taken, cheaply: the chain from `frame` outwards up to the first
+    frame of a plain function of the snippet (the anchor, the one that took the lock, or whose
+    `with` runs the generator or `__enter__` that did), as live_stack gives it, and a mark set on
+    the anchor (or None when the chain goes all the way out). While the anchor's call runs, its
+    callers are the ones it had then: full_chain reads them from its thread's stack when a witness
+    needs them. Keeping the frame itself instead would keep its locals alive, and with them maybe
+    the very object whose `__del__` would release the lock."""
+    out = []
+    append = out.append
+    boundaries = _boundaries
+    n = 0
+    while frame is not None and n < limit:
+        code = frame.f_code
+        if id(code) in boundaries:
+            break
+        append((code, -1 - frame.f_lasti))
+        if _is_anchor(code):
+            mark = frame.f_trace
+            if mark is None:
+                mark = frame.f_trace = Mark()
+            if mark.__class__ is Mark:
+                return tuple(out), mark
+            # A tracer's own function (a debugger, coverage): no mark of ours, walk on.
+        frame = frame.f_back
+        n += 1
+    return tuple(out), None
+
+
+def full_chain(chain, mark, frame, limit=64):
+    """`chain` (innermost first, from acquiring_chain) completed with the callers of its anchor,
+    when the frame carrying `mark` is still on the stack that `frame` (a thread's innermost frame)
+    starts; else `chain` alone. Returns (chain, anchor still running)."""
+    if mark is None:
+        return chain, False
+    while frame is not None and frame.f_trace is not mark:
+        frame = frame.f_back
+    if frame is None:
+        return chain, False
+    return chain + live_stack(frame.f_back, limit=max(limit - len(chain), 0)), True
+
+
 def line_of(code, where):
     """The line of a chain entry: `where` >= 0 is a line, < 0 encodes an instruction offset
     (-1 - f_lasti) still to be mapped to its line."""

@@ -122,22 +122,22 @@ def _count_lost(cls, agent_of, tracked_only=False):
     cls.notify = notify
 
 
-class CondWait:
-    """A thread parked in Condition.wait() with no timeout."""
+class CondWait(tuple):
+    """A thread parked in Condition.wait() with no timeout: (cond, waiter, frame, loop), made
+    with `tuple.__new__` (one C call: every parking thread of a Barrier makes one)."""
 
-    __slots__ = ("cond", "waiter", "frame", "loop")
-
-    def __init__(self, cond, waiter, frame, loop):
-        self.cond = cond
-        self.waiter = waiter
-        #: The caller of Condition.wait (Event.wait, Queue.get, Future.result or the snippet).
-        self.frame = frame
-        #: The event loop running on the parked thread, if any.
-        self.loop = loop
+    __slots__ = ()
+    cond = property(lambda self: self[0])
+    #: The lock the thread blocks on, released by the notify that wakes it.
+    waiter = property(lambda self: self[1])
+    #: The caller of Condition.wait (Event.wait, Queue.get, Future.result or the snippet).
+    frame = property(lambda self: self[2])
+    #: The event loop running on the parked thread, if any.
+    loop = property(lambda self: self[3])
 
     def parked(self):
         """True while no notify has reached this waiter."""
-        return self.waiter.locked()
+        return self[1].locked()
 
 
 def _install_condition_wait():
@@ -145,6 +145,7 @@ def _install_condition_wait():
     agent_of = waitgraph.current_thread_agent
     note_event = waitgraph.note_event
     start_code = threading.Thread.start.__code__
+    new_cond_wait = tuple.__new__
 
     def wait(self, timeout=None):
         # threading.Condition.wait (CPython 3.11-3.13), parking the thread in cond_waits while it
@@ -167,11 +168,12 @@ def _install_condition_wait():
                     # Without the graph mutex (a Barrier's notify_all wakes every waiter at once,
                     # and each would queue for it). Whether a thread is parked is read from its
                     # waiter lock, which only a notify releases: an entry added before the thread
-                    # blocks or removed after it wakes never makes a running thread look parked,
-                    # and the events noted show every change to the watchdog's two samples.
+                    # blocks or removed after it wakes never makes a running thread look parked.
+                    # Parking needs no event of its own: it changes the set of parked threads,
+                    # which the watchdog's two samples compare. Leaving notes one (a thread may
+                    # leave and park again between two samples).
                     agent = agent_of()
-                    cond_waits[agent] = CondWait(self, waiter, caller, _get_running_loop())
-                    note_event()
+                    cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, caller, _get_running_loop()))
                     try:
                         waiter.acquire()
                     finally:

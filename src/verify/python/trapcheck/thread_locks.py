@@ -24,13 +24,19 @@ _RealRLock = _thread.RLock
 _get_running_loop = asyncio.events._get_running_loop
 _task_of_loop = waitgraph.task_of_loop
 _agent = waitgraph.current_thread_agent
-_live_stack = frames.live_stack
+_acquiring_chain = frames.acquiring_chain
 _thread_waits = waitgraph.thread_waits
 _note_event = waitgraph.note_event
 _lo_took = lockorder.took
 _lo_wants = lockorder.wants
 _lo_held = lockorder._held
 _lo_released = lockorder.released
+_lo_orders = lockorder._orders
+_getframe = sys._getframe
+_known_anchor = frames.known_anchor
+_Mark = frames.Mark
+_active_threads = threading._active
+_get_ident = _thread.get_ident
 
 
 
@@ -44,12 +50,13 @@ def _check_args(blocking, timeout):
 
 def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
     """Acquires `real` for `agent`, called from `caller`, recording the wait and the ownership;
-    checks for a cycle before blocking forever. `restore` = (depth, acquired, owner_task) from
-    _release_save."""
+    checks for a cycle before blocking forever. `restore` = (depth, acquired, anchor, owner_task)
+    from _release_save."""
     # Everything that reads the stack is done before the real acquire, not while holding it: a
     # longer hold makes every other thread wanting the lock wait longer, and with many threads
     # (a Barrier's condition woken for all) the waits convoy. The stack is the same either way.
-    stack = _live_stack(caller) if restore is None else None
+    if restore is None:
+        stack, anchor = _acquiring_chain(caller)
     loop = _get_running_loop()
     task = _task_of_loop(loop) if loop is not None else None
     if agent in _lo_held:
@@ -62,9 +69,9 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
         # on to wait elsewhere, stay under the mutex. The record is written before `owner`, so an
         # owner read is never paired with the previous holder's stack.
         if restore is None:
-            rec.depth, rec.acquired, rec.owner_task = 1, stack, task
+            rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, stack, anchor, task
         else:
-            rec.depth, rec.acquired, rec.owner_task = restore
+            rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
         rec.owner = agent
         _note_event()
         _lo_took(agent, rec)
@@ -72,48 +79,55 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
     if not blocking:
         return False
     forever = timeout == -1
-    cycle = None
-    with waitgraph.mutex:
-        _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
-        rec.waiters.append(agent)
-        if forever and rec.owner is not None and not rec.tainted:
-            try:
-                cycle = waitgraph.find_thread_cycle(agent, rec)
-                # Any thread may release a threading.Lock: a cycle through one is a proof only
-                # when no other thread can act any more. Otherwise the watchdog keeps watching.
-                if cycle is not None and any(r.kind == "threading.Lock" for _, r in cycle):
-                    if stuck.all_threads_stuck() is None:
-                        cycle = None
-                # A signal interrupts the main thread's blocked acquire and runs the handler
-                # there, which may raise and unwind it (a SIGALRM timeout): no proof through it.
-                if cycle is not None and stuck.has_python_signal_handlers():
-                    main_ident = threading.main_thread().ident
-                    if any(a.ident == main_ident for a, _ in cycle):
-                        cycle = None
-            except Exception:
-                if report.DEBUG:
-                    raise
-        if cycle is not None:
-            _report_cycle(cycle)  # returns only when reporting is off (a forked child)
+    # The wait is registered, and later left, without the graph mutex. Registering first and
+    # then reading whether the owner waits makes two threads closing a cycle at once find it: of
+    # two such steps the GIL orders one first, and the later one sees the earlier wait. The
+    # search itself runs under the mutex (so does every release), and no stale entry can close a
+    # cycle: a thread whose acquire has returned leaves its wait before it writes itself as the
+    # owner, so its entry names a lock whose owner is None meanwhile, which ends every chain.
+    _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
+    owner = rec.owner
+    if forever and owner is not None and (owner is agent or owner in _thread_waits) and not rec.tainted:
+        _check_cycle(agent, rec)
     ok = False
     try:
         ok = real.acquire(True, timeout)
     finally:
-        with waitgraph.mutex:
-            _thread_waits.pop(agent, None)
-            try:
-                rec.waiters.remove(agent)
-            except ValueError:
-                pass
-            if ok:
-                if restore is None:
-                    rec.depth, rec.acquired, rec.owner_task = 1, stack, task
-                else:
-                    rec.depth, rec.acquired, rec.owner_task = restore
-                rec.owner = agent
-                _note_event()
-                _lo_took(agent, rec)
+        _thread_waits.pop(agent, None)
+        if ok:
+            if restore is None:
+                rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, stack, anchor, task
+            else:
+                rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
+            rec.owner = agent
+            _note_event()
+            _lo_took(agent, rec)
     return ok
+
+
+def _check_cycle(agent, rec):
+    """Under the graph mutex: reports the deadlock when `agent` waiting forever for `rec` closes
+    a cycle that proves one (returns only when it does not, or reporting is off)."""
+    cycle = None
+    with waitgraph.mutex:
+        try:
+            cycle = waitgraph.find_thread_cycle(agent, rec)
+            # Any thread may release a threading.Lock: a cycle through one is a proof only
+            # when no other thread can act any more. Otherwise the watchdog keeps watching.
+            if cycle is not None and any(r.kind == "threading.Lock" for _, r in cycle):
+                if stuck.all_threads_stuck() is None:
+                    cycle = None
+            # A signal interrupts the main thread's blocked acquire and runs the handler
+            # there, which may raise and unwind it (a SIGALRM timeout): no proof through it.
+            if cycle is not None and stuck.has_python_signal_handlers():
+                main_ident = threading.main_thread().ident
+                if any(a.ident == main_ident for a, _ in cycle):
+                    cycle = None
+        except Exception:
+            if report.DEBUG:
+                raise
+        if cycle is not None:
+            _report_cycle(cycle)  # returns only when reporting is off (a forked child)
 
 
 def _report_cycle(cycle):
@@ -122,7 +136,7 @@ def _report_cycle(cycle):
     if rep is None or rep.disabled:
         return
     try:
-        built = witness.thread_cycle(cycle, requester_frame=sys._getframe(2))
+        built = witness.thread_cycle(cycle, requester_frame=sys._getframe(3))
     except Exception:
         if report.DEBUG:
             raise
@@ -138,10 +152,15 @@ def _release(real, rec, agent):
         if owner is not None:
             if owner is not agent:
                 rec.tainted = True
-            _lo_released(owner, rec)
+            held = _lo_held.get(owner)
+            if held is not None and len(held) == 1 and held[0] is rec:
+                del _lo_held[owner]  # lockorder.released, inline for its common case
+            else:
+                _lo_released(owner, rec)
         rec.owner = None
         rec.depth = 0
         rec.acquired = None
+        rec.anchor = None
         rec.owner_task = None
         _note_event()
     real.release()
@@ -186,7 +205,55 @@ def _is_primitive_state_lock(frame):
     return code is not _BARRIER_INIT or frame.f_locals.get("action") is None
 
 
-class Lock:
+class _TrackedLock:
+    """What Lock and RLock share: acquire, with what nearly every acquire is spent on inline."""
+
+    __slots__ = ()
+    _REENTRANT = False
+
+    def acquire(self, blocking=True, timeout=-1):
+        """As threading.Lock.acquire / threading.RLock.acquire (the owner of an RLock re-acquires
+        at once, one level deeper)."""
+        if timeout != -1 or not blocking:
+            _check_args(blocking, timeout)
+        # waitgraph.current_thread_agent, inline: every acquire needs the agent.
+        t = _active_threads.get(_get_ident())
+        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        if agent is None:
+            agent = _agent()
+        rec = self._rec
+        if rec.owner is agent and self._REENTRANT:
+            rec.depth += 1
+            return True
+        caller = _getframe(1)
+        code = caller.f_code
+        # The common case, inline: a plain function of the snippet takes a free lock outside an
+        # event loop, holding no other lock or one whose order with this one is known already.
+        # It is _acquire's uncontended path for a chain that ends at its first frame
+        # (frames.acquiring_chain), with lockorder's wants (nothing new) and took.
+        if _known_anchor(id(code)) and _get_running_loop() is None:
+            held = _lo_held.get(agent)
+            if held is None or (len(held) == 1 and (held[0].cls, rec.cls) in _lo_orders):
+                mark = caller.f_trace
+                if mark is None:
+                    mark = caller.f_trace = _Mark()
+                if mark.__class__ is _Mark and self._real.acquire(False):
+                    rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, ((code, -1 - caller.f_lasti),), mark, None
+                    rec.owner = agent
+                    _note_event()
+                    if held is None:
+                        _lo_held[agent] = [rec]
+                    else:
+                        held.append(rec)
+                    return True
+        return _acquire(self._real, rec, agent, caller, blocking, timeout)
+
+    # `with lock:` calls acquire itself (one frame less on every acquire); it returns True, as
+    # threading.Lock.__enter__ does.
+    __enter__ = acquire
+
+
+class Lock(_TrackedLock):
     """threading.Lock that knows its owner thread (a threading.Lock may still be released by any
     thread; once that happens it is left out of proofs)."""
 
@@ -202,16 +269,6 @@ class Lock:
         self._real = _allocate()
         self._rec = waitgraph.LockRecord("threading.Lock", frames.creation_site(sys._getframe(1)))
         waitgraph.register_thread_lock(self._rec)
-
-    def acquire(self, blocking=True, timeout=-1):
-        """As threading.Lock.acquire."""
-        if timeout != -1 or not blocking:
-            _check_args(blocking, timeout)
-        return _acquire(self._real, self._rec, _agent(), sys._getframe(1), blocking, timeout)
-
-    # `with lock:` calls acquire itself (one frame less on every acquire); it returns True, as
-    # threading.Lock.__enter__ does.
-    __enter__ = acquire
 
     def release(self):
         """As threading.Lock.release."""
@@ -239,7 +296,7 @@ class Lock:
         if not self._real.locked():
             raise RuntimeError("release unlocked lock")
         rec = self._rec
-        saved = (rec.depth, rec.acquired, rec.owner_task)
+        saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
         _release(self._real, rec, _agent())
         return saved
 
@@ -249,9 +306,8 @@ class Lock:
     def _at_fork_reinit(self):
         self._real._at_fork_reinit()
         self._rec.owner = None
-        self._rec.waiters.clear()
 
-    acquire_lock = acquire
+    acquire_lock = _TrackedLock.acquire
     release_lock = release
     locked_lock = locked
 
@@ -259,7 +315,7 @@ class Lock:
         return f"<{'locked' if self.locked() else 'unlocked'} {type(self).__module__}.Lock object at {id(self):#x}>"
 
 
-class RLock:
+class RLock(_TrackedLock):
     """threading.RLock that knows its owner thread and depth; Condition-compatible."""
 
     __slots__ = ("_real", "_rec", "__weakref__")
@@ -274,21 +330,17 @@ class RLock:
         self._rec = waitgraph.LockRecord("threading.RLock", frames.creation_site(sys._getframe(1)))
         waitgraph.register_thread_lock(self._rec)
 
-    def acquire(self, blocking=True, timeout=-1):
-        """As threading.RLock.acquire: the owner re-acquires at once, one level deeper."""
-        if timeout != -1 or not blocking:
-            _check_args(blocking, timeout)
-        agent = _agent()
-        rec = self._rec
-        if rec.owner is agent:
-            rec.depth += 1
-            return True
-        return _acquire(self._real, rec, agent, sys._getframe(1), blocking, timeout)
-
-    __enter__ = acquire  # as Lock's
+    _REENTRANT = True
 
     def release(self):
         """As threading.RLock.release."""
+        self.__exit__()
+
+    def locked(self):
+        return self._real.locked()
+
+    # What `with rlock:` calls on the way out: release's body, one frame less.
+    def __exit__(self, *exc):
         agent = _agent()
         rec = self._rec
         if rec.owner is not agent:
@@ -297,12 +349,6 @@ class RLock:
             rec.depth -= 1
             return
         _release(self._real, rec, agent)
-
-    def locked(self):
-        return self._real.locked()
-
-    def __exit__(self, *exc):
-        self.release()
 
     # Used by threading.Condition.
     def _is_owned(self):
@@ -313,7 +359,7 @@ class RLock:
         rec = self._rec
         if rec.owner is not agent:
             raise RuntimeError("cannot release un-acquired lock")
-        saved = (rec.depth, rec.acquired, rec.owner_task)
+        saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
         _release(self._real, rec, agent)
         return saved
 
@@ -327,7 +373,6 @@ class RLock:
         self._real._at_fork_reinit()
         self._rec.owner = None
         self._rec.depth = 0
-        self._rec.waiters.clear()
 
     def __repr__(self):
         owner = self._rec.owner
@@ -365,18 +410,19 @@ def install():
     view.Lock, view.RLock, view.Condition = _allocate, _RealRLock, futures_condition
     concurrent.futures._base.threading = view
     orig_join = threading.Thread.join
+    join_waits = waitgraph.join_waits
 
     def join(self, timeout=None):
         if timeout is not None or self.ident is None:
             return orig_join(self, timeout)
+        # Without the graph mutex: a join registered before the thread blocks, or left after it
+        # returns, names a thread that is running or has ended, and neither is stuck.
         agent = _agent()
-        with waitgraph.mutex:
-            waitgraph.join_waits[agent] = self.ident
+        join_waits[agent] = self.ident
         try:
             return orig_join(self, timeout)
         finally:
-            with waitgraph.mutex:
-                waitgraph.join_waits.pop(agent, None)
+            join_waits.pop(agent, None)
 
     join.__name__, join.__qualname__, join.__doc__ = orig_join.__name__, orig_join.__qualname__, orig_join.__doc__
     threading.Thread.join = join

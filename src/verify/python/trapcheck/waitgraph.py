@@ -3,11 +3,11 @@
 Agents are asyncio tasks (for asyncio.Lock) and threads (for threading.Lock / RLock, represented by
 a ThreadAgent per thread lifetime). Each instrumented lock has a LockRecord.
 
-Consistency: thread waits (registering, leaving) and releases of thread locks are made under
-`mutex` (a raw `_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a
-critical section may itself take a tracked lock), so a cycle found under it is a real snapshot.
-Taking a free thread lock is not: its new owner is running, so no search can rest on it (see
-thread_locks._acquire). asyncio locks live on one event-loop thread and change only there, so
+Consistency: releases of thread locks and the searches for cycles are made under `mutex` (a raw
+`_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a critical
+section may itself take a tracked lock). Taking a lock, and registering or leaving a wait, are
+not: a new owner is running, and a thread leaves its wait before it writes itself as the owner,
+so no stale entry closes a cycle (see thread_locks._acquire). asyncio locks live on one event-loop thread and change only there, so
 their records need no mutex.
 
 Soundness rules the searches follow:
@@ -62,23 +62,28 @@ def event_mark():
 class LockRecord:
     """What the harness knows about one lock."""
 
-    __slots__ = ("id", "kind", "site", "cls", "owner", "owner_task", "acquired", "depth", "waiters", "tainted", "__weakref__")
+    __slots__ = ("id", "kind", "site", "cls", "owner", "owner_task", "acquired", "anchor", "depth", "waiters", "tainted", "__weakref__")
 
     def __init__(self, kind, site):
         self.id = next(_ids)
         self.kind = kind
         #: (code, lasti, line) of the creating call, for the lock's name.
         self.site = site
-        #: The lock's class for lock-order tracking: where it was created.
-        self.cls = (site[0], site[1]) if site is not None else ("lock", self.id)
+        #: The lock's class for lock-order tracking: where it was created, by the code's id (a
+        #: code object is hashed and compared by value, anew on every lookup: thousands of
+        #: instructions on each acquire made while holding another lock). `site` keeps the code
+        #: alive as long as any lock of the class, so the id is not reused meanwhile.
+        self.cls = (id(site[0]), site[1]) if site is not None else ("lock", self.id)
         #: Task or ThreadAgent holding it, or None.
         self.owner = None
         #: For thread locks taken on an event-loop thread: the task that was running (for display).
         self.owner_task = None
-        #: The owner's chain when it acquired the lock: (code, line) pairs, innermost first.
+        #: The owner's chain when it acquired the lock: (code, line) pairs, innermost first; for
+        #: a thread lock, up to the frame carrying `anchor` (see frames.acquiring_chain).
         self.acquired = None
+        self.anchor = None
         self.depth = 0
-        #: Agents waiting, in arrival order.
+        #: Tasks waiting for an asyncio lock, in arrival order (see waiters_of).
         self.waiters = []
         #: Released by a non-owner at least once: never used in a proof.
         self.tainted = False
@@ -132,19 +137,42 @@ def _task_of_loop():
 task_of_loop = _task_of_loop()
 
 
+_get_ident = _thread.get_ident
+_active_threads = threading._active
+
+
 def current_thread_agent():
-    """The ThreadAgent of the calling thread."""
-    try:
-        return _tls.agent
-    except AttributeError:
-        ident = _thread.get_ident()
-        t = threading._active.get(ident)
-        if t is None:  # a thread starting up (its _started event) is still in limbo
-            t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
-        agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
+    """The ThreadAgent of the calling thread. Kept on its threading.Thread (the first use of a
+    thread-local in each new thread costs more than all its later lookups together, and a hundred
+    threads each touching a lock once pay it a hundred times); a thread without one uses `_tls`."""
+    ident = _get_ident()
+    t = _active_threads.get(ident)
+    if t is not None:
+        agent = t.__dict__.get("_tc_agent")
+        if agent is not None:
+            return agent
+    return _new_agent(ident, t)
+
+
+def _new_agent(ident, t):
+    if t is None:  # a thread starting up (its _started event) is still in limbo
+        t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
+        if t is not None and t.__dict__.get("_tc_agent") is not None:
+            return t.__dict__["_tc_agent"]
+    # A _DummyThread stays in threading._active after its thread ends, and a later thread may
+    # get the same ident: its agent lives in the thread-local, which is per thread lifetime.
+    owned = t is not None and not isinstance(t, threading._DummyThread)
+    if not owned:
+        agent = getattr(_tls, "agent", None)
+        if agent is not None:
+            return agent
+    agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
+    if owned:
+        t.__dict__["_tc_agent"] = agent
+    else:
         _tls.agent = agent
-        agents[ident] = agent
-        return agent
+    agents[ident] = agent
+    return agent
 
 
 def register_thread_lock(rec):
@@ -153,10 +181,23 @@ def register_thread_lock(rec):
     thread_records[rid] = weakref.ref(rec, lambda _ref: thread_records.pop(rid, None))
 
 
+def waiters_of(rec):
+    """The agents waiting for the lock of `rec`, in the order they came: a thread lock's from
+    thread_waits (its acquires keep no list of their own), an asyncio lock's from the record."""
+    if rec.kind == "asyncio.Lock":
+        return list(rec.waiters)
+    return [agent for agent, wait in list(thread_waits.items()) if wait.record is rec]
+
+
 def locks_in_use():
     """Every tracked lock that is held or waited for now: asyncio and thread locks."""
-    records = list(active.values()) + [ref() for ref in list(thread_records.values())]
-    return [rec for rec in records if rec is not None and (rec.owner is not None or rec.waiters)]
+    waited = {id(wait.record) for wait in list(thread_waits.values())}
+    in_use = [rec for rec in active.values() if rec.owner is not None or rec.waiters]
+    for ref in list(thread_records.values()):
+        rec = ref()
+        if rec is not None and (rec.owner is not None or id(rec) in waited):
+            in_use.append(rec)
+    return in_use
 
 
 def reset_after_fork():
@@ -167,7 +208,7 @@ def reset_after_fork():
     thread_waits.clear()
     join_waits.clear()
     cond_waits.clear()
-    me = getattr(_tls, "agent", None)
+    me = current_thread_agent()
     agents.clear()
     if me is not None:
         agents[me.ident] = me

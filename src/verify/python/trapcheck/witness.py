@@ -98,12 +98,29 @@ def _codes_of_thread(ident):
     return out
 
 
-def _leak(rec):
-    """How the holder of `rec` no longer runs the code that took it, or None."""
+def acquired_chain(rec):
+    """Where the holder of `rec` took it: (chain, innermost first, as frames.live_stack gives it;
+    True when the call that took it is known to be still running). A thread lock's chain is
+    completed from its holder's stack (frames.full_chain)."""
+    chain = rec.acquired or ()
+    mark = getattr(rec, "anchor", None)
+    owner = rec.owner
+    if mark is None or not isinstance(owner, waitgraph.ThreadAgent):
+        return chain, False
+    return frames.full_chain(chain, mark, sys._current_frames().get(owner.ident))
+
+
+def _leak(rec, chain, running):
+    """How the holder of `rec` no longer runs the code that took it, or None. `chain` and
+    `running` as acquired_chain gives them."""
     owner = rec.owner
     if isinstance(owner, waitgraph.ThreadAgent):
         if not owner.alive():
             return "owner-finished"
+        if running:
+            # The call that took it (or whose `with` did, through a generator or __enter__ now
+            # suspended or returned) is still running: nothing leaked.
+            return None
         codes = _codes_of_thread(owner.ident)
     elif owner is not None:
         if owner.done():
@@ -114,7 +131,7 @@ def _leak(rec):
     # The frame that took it: the innermost frame of the snippet's own code in the acquiring chain
     # (a `with cond:` takes the lock inside Condition.__enter__, which returns at once with the
     # lock held for its caller); the innermost frame shown when the chain has none.
-    shown = [code for code, _where in rec.acquired or () if not frames.hidden(code)]
+    shown = [code for code, _where in chain if not frames.hidden(code)]
     taker = next((code for code in shown if not frames.is_stdlib(code.co_filename)), shown[0] if shown else None)
     if taker is None:
         return None
@@ -372,7 +389,7 @@ class _Builder:
             "name": naming.lock_name(rec.kind, rec.site),
             "type": rec.kind,
             "holders": [],
-            "waiters": [i for i in (self.agent_id(a) for a in list(rec.waiters)) if i],
+            "waiters": [i for i in (self.agent_id(a) for a in waitgraph.waiters_of(rec)) if i],
         }
         if rec.site is not None:
             code, _lasti, line = rec.site
@@ -380,7 +397,8 @@ class _Builder:
         if rec.owner is not None:
             owner_id = self.agent_id(rec.owner)
             if owner_id:
-                acquired = frames.to_frames(reversed(rec.acquired)) if rec.acquired else []
+                chain, running = acquired_chain(rec)
+                acquired = frames.to_frames(reversed(chain)) if chain else []
                 holding = {"agent": owner_id, "acquiredAt": acquired}
                 if kind == "rlock" and rec.depth > 1:
                     holding["count"] = rec.depth
@@ -392,7 +410,7 @@ class _Builder:
                     if task_entry is not None:
                         holding["task"] = task_entry["id"]
                 try:
-                    leaked = _leak(rec)
+                    leaked = _leak(rec, chain, running)
                 except Exception:
                     leaked = None
                 if leaked:
@@ -607,7 +625,7 @@ def task_cycle(path, requester_frame, loop):
     cycle = _cycle_ids(b, path)
     # Then whoever queues behind the locks of the cycle, in queue order, then everyone else.
     for _agent, rec in path:
-        for waiter in list(rec.waiters):
+        for waiter in waitgraph.waiters_of(rec):
             b.task(waiter)
     _add_other_tasks(b, loop)
     return b.result("wait-cycle", cycle)
@@ -636,7 +654,7 @@ def thread_cycle(path, requester_frame):
         b.thread(agent=agent, force=True)
     cycle = _cycle_ids(b, path)
     for _agent, rec in path:
-        for waiter in list(rec.waiters):
+        for waiter in waitgraph.waiters_of(rec):
             b.thread(agent=waiter)
     _add_other_threads(b)
     # The tasks of an event loop stuck with its thread, if the cycle runs through one.
