@@ -32,6 +32,8 @@ _lo_wants = lockorder.wants
 _lo_held = lockorder._held
 _lo_released = lockorder.released
 _lo_orders = lockorder._orders
+_ThreadWait = waitgraph.ThreadWait
+_new_tuple = tuple.__new__
 _getframe = sys._getframe
 _known_anchor = frames.known_anchor
 _Mark = frames.Mark
@@ -73,7 +75,6 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
         else:
             rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
         rec.owner = agent
-        _note_event()
         _lo_took(agent, rec)
         return True
     if not blocking:
@@ -85,7 +86,7 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
     # search itself runs under the mutex (so does every release), and no stale entry can close a
     # cycle: a thread whose acquire has returned leaves its wait before it writes itself as the
     # owner, so its entry names a lock whose owner is None meanwhile, which ends every chain.
-    _thread_waits[agent] = waitgraph.ThreadWait(rec, forever, task)
+    _thread_waits[agent] = _new_tuple(_ThreadWait, (rec, forever, task))
     owner = rec.owner
     if forever and owner is not None and (owner is agent or owner in _thread_waits) and not rec.tainted:
         _check_cycle(agent, rec)
@@ -100,8 +101,11 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
             else:
                 rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
             rec.owner = agent
-            _note_event()
-            _lo_took(agent, rec)
+            held = _lo_held.get(agent)  # lockorder.took, inline
+            if held is None:
+                _lo_held[agent] = [rec]
+            else:
+                held.append(rec)
     return ok
 
 
@@ -145,25 +149,24 @@ def _report_cycle(cycle):
 
 
 def _release(real, rec, agent):
-    """Releases `real`, held by `agent` (or, for a threading.Lock, by anyone). Under the graph
-    mutex: a search that read this owner must not see it go on to wait elsewhere meanwhile."""
+    """Releases `real`, held by `agent` (or, for a threading.Lock, by anyone). The owner is cleared
+    under the graph mutex (a search that read this owner must not see it go on to wait elsewhere
+    meanwhile), and before the real release; the rest of the record (depth, where it was taken)
+    is only read while an owner is set, and the next acquire writes it. The event is noted after
+    the real release: whoever waits for the lock takes it that much sooner."""
     with waitgraph.mutex:
         owner = rec.owner
-        if owner is not None:
-            if owner is not agent:
-                rec.tainted = True
-            held = _lo_held.get(owner)
-            if held is not None and len(held) == 1 and held[0] is rec:
-                del _lo_held[owner]  # lockorder.released, inline for its common case
-            else:
-                _lo_released(owner, rec)
+        if owner is not None and owner is not agent:
+            rec.tainted = True
         rec.owner = None
-        rec.depth = 0
-        rec.acquired = None
-        rec.anchor = None
-        rec.owner_task = None
-        _note_event()
+    if owner is not None:
+        held = _lo_held.get(owner)
+        if held is not None and len(held) == 1 and held[0] is rec:
+            del _lo_held[owner]  # lockorder.released, inline for its common case
+        else:
+            _lo_released(owner, rec)
     real.release()
+    _note_event()
 
 
 _THREADING_FILE = threading.__file__
@@ -187,12 +190,15 @@ def _made_for_futures(frame):
 # A Barrier's `action`, which runs under the lock, is the snippet's code: such a Barrier keeps a
 # tracked lock. Plain locks spare every set(), wait(), put() and get() two tracked acquires (a
 # Barrier of a hundred threads, two hundred of them).
-_PRIMITIVE_INITS = {
+# By id(), as frames' boundaries are: a code object is hashed by value, anew on each lookup. The
+# codes stay alive (the originals stay referenced by the wrappers primitives.py installs).
+_PRIMITIVE_INIT_CODES = (
     threading.Event.__init__.__code__,
     threading.Semaphore.__init__.__code__,
     threading.Barrier.__init__.__code__,
     queue.Queue.__init__.__code__,
-}
+)
+_PRIMITIVE_INITS = {id(code) for code in _PRIMITIVE_INIT_CODES}
 _BARRIER_INIT = threading.Barrier.__init__.__code__
 
 
@@ -200,7 +206,7 @@ def _is_primitive_state_lock(frame):
     """True when the lock is being made by a standard-library primitive for its own state (see
     _PRIMITIVE_INITS); such primitives are named from their own creation site (primitives.py)."""
     code = frame.f_code
-    if code not in _PRIMITIVE_INITS:
+    if id(code) not in _PRIMITIVE_INITS:
         return False
     return code is not _BARRIER_INIT or frame.f_locals.get("action") is None
 
@@ -240,7 +246,6 @@ class _TrackedLock:
                 if mark.__class__ is _Mark and self._real.acquire(False):
                     rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, ((code, -1 - caller.f_lasti),), mark, None
                     rec.owner = agent
-                    _note_event()
                     if held is None:
                         _lo_held[agent] = [rec]
                     else:
@@ -283,7 +288,9 @@ class Lock(_TrackedLock):
     def __exit__(self, *exc):
         if not self._real.locked():
             raise RuntimeError("release unlocked lock")
-        _release(self._real, self._rec, _agent())
+        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
+        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        _release(self._real, self._rec, agent if agent is not None else _agent())
 
     # Used by threading.Condition, which otherwise probes a Lock with acquire(False) and release()
     # in every wait() and notify(), and re-acquires it with a plain acquire() after a wait: each a
@@ -341,7 +348,10 @@ class RLock(_TrackedLock):
 
     # What `with rlock:` calls on the way out: release's body, one frame less.
     def __exit__(self, *exc):
-        agent = _agent()
+        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
+        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        if agent is None:
+            agent = _agent()
         rec = self._rec
         if rec.owner is not agent:
             raise RuntimeError("cannot release un-acquired lock")
@@ -378,7 +388,7 @@ class RLock(_TrackedLock):
         owner = self._rec.owner
         return (
             f"<{'locked' if self.locked() else 'unlocked'} {type(self).__module__}.RLock object "
-            f"owner={owner.ident if owner is not None else 0} count={self._rec.depth} at {id(self):#x}>"
+            f"owner={owner.ident if owner is not None else 0} count={self._rec.depth if owner is not None else 0} at {id(self):#x}>"
         )
 
 

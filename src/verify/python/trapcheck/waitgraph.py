@@ -44,10 +44,12 @@ agents = {}
 harness_idents = set()
 
 
-#: note_event(): counts one event (an acquire, a release, a thread parking on or leaving a
-#: Condition, a notify). The watchdog needs "nothing moved" between two samples. One C call, so
-#: it is atomic without the mutex: a count made by a thread that does not hold the mutex is never
-#: lost, as `value += 1` from two threads could be.
+#: note_event(): counts one event: a release, a thread leaving a Condition wait, a notify, what
+#: can let a stuck thread go on. (Taking a thread lock needs none: only a running thread or a
+#: release lets a thread take one; parking changes the parked set, which samples compare.) The
+#: watchdog needs "nothing moved" between two samples. One C call, so it is atomic without the
+#: mutex: a count made by a thread that does not hold the mutex is never lost, as `value += 1`
+#: from two threads could be.
 _event_count = itertools.count(1)
 note_event = _event_count.__next__
 
@@ -113,15 +115,18 @@ class ThreadAgent:
         return self.ident in frames or self.ident in threading._active
 
 
-class ThreadWait:
-    """A thread inside a blocking acquire."""
+class ThreadWait(tuple):
+    """A thread inside a blocking acquire: (record, forever, task), made with `tuple.__new__` (one
+    C call: every contended acquire makes one)."""
 
-    __slots__ = ("record", "forever", "task")
+    __slots__ = ()
+    #: The LockRecord waited for.
+    record = property(lambda self: self[0])
+    #: False for an acquire with a timeout.
+    forever = property(lambda self: self[1])
+    #: The asyncio task that was running on the thread, if any.
+    task = property(lambda self: self[2])
 
-    def __init__(self, record, forever, task):
-        self.record = record
-        self.forever = forever
-        self.task = task
 
 
 def _task_of_loop():
