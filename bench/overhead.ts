@@ -7,7 +7,10 @@
 // on and off, `runs` times each, and prints the medians of `elapsedMs` (main() starting to its
 // end; startup does not count), their ratio and the overhead. The baseline is the detection-off
 // runs of the same invocation, interleaved with the detection-on ones so that a noisy neighbour
-// weighs on both alike.
+// weighs on both alike. It also prints the median of the paired ratios (each on run over the off
+// run next to it) with their interquartile range: on a machine whose speed drifts, pairs cancel
+// the drift that medians taken apart still carry, and the range says how far one figure can be
+// trusted.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,14 +34,21 @@ const seedPrograms = () =>
 let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : seedPrograms();
 if (values.only) files = files.filter((f) => f.endsWith(`.${values.only}`));
 
-const median = (xs: number[]) => {
+/** The `q`-quantile of `xs` (0.5: the median), interpolated between the two nearest values. */
+const quantile = (xs: number[], q: number) => {
 	const s = [...xs].sort((a, b) => a - b);
-	return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+	const i = (s.length - 1) * q;
+	const lo = Math.floor(i);
+	return lo === i ? s[i] : s[lo] + (s[lo + 1] - s[lo]) * (i - lo);
 };
+const median = (xs: number[]) => quantile(xs, 0.5);
+const pct = (ratio: number) => `${((ratio - 1) * 100).toFixed(1)}%`;
 const lpad = (s: string, n: number) => s.padStart(n);
 
 console.log(`bench/overhead: ${runs} runs each with detection on and off, interleaved; elapsedMs medians (min–max)\n`);
-console.log(`  ${'program'.padEnd(56)} ${lpad('on ms', 22)} ${lpad('off ms', 22)} ${lpad('on/off', 8)} ${lpad('overhead', 9)}`);
+console.log(
+	`  ${'program'.padEnd(56)} ${lpad('on ms', 22)} ${lpad('off ms', 22)} ${lpad('on/off', 8)} ${lpad('overhead', 9)} ${lpad('paired (IQR)', 26)}`,
+);
 let bad = false;
 for (const file of files) {
 	const on: number[] = [];
@@ -55,12 +65,13 @@ for (const file of files) {
 			(detect ? on : off).push(r.elapsedMs);
 		}
 	}
+	const paired = on.map((x, i) => x / off[i]);
 	const mOn = median(on);
 	const mOff = median(off);
 	const ms = (x: number) => x.toFixed(1);
 	const span = (xs: number[]) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 	console.log(
-		`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(span(on), 22)} ${lpad(span(off), 22)} ${lpad((mOn / mOff).toFixed(3), 8)} ${lpad(`${(((mOn - mOff) / mOff) * 100).toFixed(1)}%`, 9)}`,
+		`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(span(on), 22)} ${lpad(span(off), 22)} ${lpad((mOn / mOff).toFixed(3), 8)} ${lpad(pct(mOn / mOff), 9)} ${lpad(`${pct(median(paired))} (${pct(quantile(paired, 0.25))}–${pct(quantile(paired, 0.75))})`, 26)}`,
 	);
 }
 if (bad) process.exitCode = 1;
