@@ -647,7 +647,8 @@ def thread_cycle(path, requester_frame):
     b = _Builder()
     requester, rec0 = path[0]
     waits_ = waitgraph.thread_waits
-    tasks_of = {agent: waits_[agent].task for agent, _ in path if agent in waits_ and waits_[agent].task is not None}
+    waits_of_path = {agent: waits_.get(agent) for agent, _ in path}
+    tasks_of = {agent: w.task for agent, w in waits_of_path.items() if w is not None and w.task is not None}
     chain = _requester_chain(requester_frame, False, False)
     b.thread(agent=requester, chain=chain, state="waiting", force=True)
     for agent, _rec in path[1:]:
