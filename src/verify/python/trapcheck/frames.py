@@ -174,13 +174,18 @@ def acquiring_chain(frame, limit=64):
     out = []
     append = out.append
     boundaries = _boundaries
+    anchors = _anchors
     n = 0
     while frame is not None and n < limit:
         code = frame.f_code
-        if id(code) in boundaries:
+        cid = id(code)
+        if cid in boundaries:
             break
         append((code, -1 - frame.f_lasti))
-        if _is_anchor(code):
+        known = anchors.get(cid)
+        if known is None:
+            known = _is_anchor(code)
+        if known:
             mark = frame.f_trace
             if mark is None:
                 mark = frame.f_trace = Mark()

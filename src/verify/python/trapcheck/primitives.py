@@ -47,12 +47,12 @@ def _site_init(cls, keep_value=False):
 
     def __init__(self, *args, **kwargs):
         orig(self, *args, **kwargs)
+        caller = sys._getframe(1)
+        if caller.f_code is _THREAD_INIT:
+            return  # a Thread's own _started Event: one per thread, never a resource of the snippet
         # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
         # bookkeeping): created by the thousand, never named in a witness by their site.
-        caller = sys._getframe(1)
         while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
-            if caller.f_code is _THREAD_INIT:
-                return  # a Thread's own _started Event: one per thread, never a resource of the snippet
             caller = caller.f_back  # a subclass's __init__ (BoundedSemaphore, LifoQueue): look past it
         if caller is None or caller.f_code.co_filename.startswith(_SKIP_DIRS):
             return
@@ -146,6 +146,7 @@ def _install_condition_wait():
     note_event = waitgraph.note_event
     start_code = threading.Thread.start.__code__
     new_cond_wait = tuple.__new__
+    active_threads, get_ident = threading._active, _thread.get_ident
 
     def wait(self, timeout=None):
         # threading.Condition.wait (CPython 3.11-3.13), parking the thread in cond_waits while it
@@ -172,7 +173,10 @@ def _install_condition_wait():
                     # Parking needs no event of its own: it changes the set of parked threads,
                     # which the watchdog's two samples compare. Leaving notes one (a thread may
                     # leave and park again between two samples).
-                    agent = agent_of()
+                    t = active_threads.get(get_ident())  # agent_of, inline
+                    agent = t._tc_agent if t is not None else None
+                    if agent is None:
+                        agent = agent_of()
                     cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, caller, _get_running_loop()))
                     try:
                         waiter.acquire()

@@ -34,6 +34,8 @@ _lo_released = lockorder.released
 _lo_orders = lockorder._orders
 _ThreadWait = waitgraph.ThreadWait
 _new_tuple = tuple.__new__
+_mutex_acquire = waitgraph.mutex.acquire
+_mutex_release = waitgraph.mutex.release
 _getframe = sys._getframe
 _known_anchor = frames.known_anchor
 _Mark = frames.Mark
@@ -154,15 +156,20 @@ def _release(real, rec, agent):
     meanwhile), and before the real release; the rest of the record (depth, where it was taken)
     is only read while an owner is set, and the next acquire writes it. The event is noted after
     the real release: whoever waits for the lock takes it that much sooner."""
-    with waitgraph.mutex:
-        owner = rec.owner
-        if owner is not None and owner is not agent:
-            rec.tainted = True
-        rec.owner = None
+    _mutex_acquire()
+    owner = rec.owner
+    if owner is not agent and owner is not None:
+        rec.tainted = True
+    rec.owner = None
+    _mutex_release()
     if owner is not None:
+        # lockorder.released, inline for its common case: the lock taken last is released first.
         held = _lo_held.get(owner)
-        if held is not None and len(held) == 1 and held[0] is rec:
-            del _lo_held[owner]  # lockorder.released, inline for its common case
+        if held is not None and held[-1] is rec:
+            if len(held) == 1:
+                del _lo_held[owner]
+            else:
+                held.pop()
         else:
             _lo_released(owner, rec)
     real.release()
@@ -224,11 +231,12 @@ class _TrackedLock:
             _check_args(blocking, timeout)
         # waitgraph.current_thread_agent, inline: every acquire needs the agent.
         t = _active_threads.get(_get_ident())
-        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        agent = t._tc_agent if t is not None else None
         if agent is None:
             agent = _agent()
         rec = self._rec
-        if rec.owner is agent and self._REENTRANT:
+        owner = rec.owner
+        if owner is agent and self._REENTRANT:
             rec.depth += 1
             return True
         caller = _getframe(1)
@@ -237,7 +245,7 @@ class _TrackedLock:
         # event loop, holding no other lock or one whose order with this one is known already.
         # It is _acquire's uncontended path for a chain that ends at its first frame
         # (frames.acquiring_chain), with lockorder's wants (nothing new) and took.
-        if _known_anchor(id(code)) and _get_running_loop() is None:
+        if owner is None and _known_anchor(id(code)) and _get_running_loop() is None:
             held = _lo_held.get(agent)
             if held is None or (len(held) == 1 and (held[0].cls, rec.cls) in _lo_orders):
                 mark = caller.f_trace
@@ -289,7 +297,7 @@ class Lock(_TrackedLock):
         if not self._real.locked():
             raise RuntimeError("release unlocked lock")
         t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
-        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        agent = t._tc_agent if t is not None else None
         _release(self._real, self._rec, agent if agent is not None else _agent())
 
     # Used by threading.Condition, which otherwise probes a Lock with acquire(False) and release()
@@ -349,7 +357,7 @@ class RLock(_TrackedLock):
     # What `with rlock:` calls on the way out: release's body, one frame less.
     def __exit__(self, *exc):
         t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
-        agent = t.__dict__.get("_tc_agent") if t is not None else None
+        agent = t._tc_agent if t is not None else None
         if agent is None:
             agent = _agent()
         rec = self._rec

@@ -144,6 +144,9 @@ task_of_loop = _task_of_loop()
 
 _get_ident = _thread.get_ident
 _active_threads = threading._active
+# A thread's agent is kept on its threading.Thread (see current_thread_agent): this class default
+# makes reading it one attribute lookup, `None` until the thread first needs one.
+threading.Thread._tc_agent = None
 
 
 def current_thread_agent():
@@ -153,7 +156,7 @@ def current_thread_agent():
     ident = _get_ident()
     t = _active_threads.get(ident)
     if t is not None:
-        agent = t.__dict__.get("_tc_agent")
+        agent = t._tc_agent
         if agent is not None:
             return agent
     return _new_agent(ident, t)
@@ -162,8 +165,8 @@ def current_thread_agent():
 def _new_agent(ident, t):
     if t is None:  # a thread starting up (its _started event) is still in limbo
         t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
-        if t is not None and t.__dict__.get("_tc_agent") is not None:
-            return t.__dict__["_tc_agent"]
+        if t is not None and t._tc_agent is not None:
+            return t._tc_agent
     # A _DummyThread stays in threading._active after its thread ends, and a later thread may
     # get the same ident: its agent lives in the thread-local, which is per thread lifetime.
     owned = t is not None and not isinstance(t, threading._DummyThread)
@@ -173,7 +176,7 @@ def _new_agent(ident, t):
             return agent
     agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
     if owned:
-        t.__dict__["_tc_agent"] = agent
+        t._tc_agent = agent
     else:
         _tls.agent = agent
     agents[ident] = agent
@@ -208,8 +211,7 @@ def locks_in_use():
 def reset_after_fork():
     """In a forked child only the forking thread survives: forget every other thread (the
     forking thread keeps its identity, so the locks it holds are still its own)."""
-    global mutex
-    mutex = _thread.RLock()
+    mutex._at_fork_reinit()  # the same object: modules keep its bound methods
     thread_waits.clear()
     join_waits.clear()
     cond_waits.clear()
