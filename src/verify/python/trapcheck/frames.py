@@ -109,6 +109,7 @@ def add_boundaries(*codes):
     """Frames with these codes (and everything outside them) are plumbing: live_stack stops there."""
     _boundary_codes.extend(codes)
     _boundaries.update(id(c) for c in codes)
+    _kinds.update((id(c), BOUNDARY) for c in codes)
 
 
 def live_stack(frame, task_only=False, limit=64):
@@ -143,24 +144,24 @@ class Mark:
         return None
 
 
-# id(code) -> True for a plain function outside the standard library and the harness: a frame of
-# it stays on its thread's stack until the call returns. The codes are kept, so ids are not reused.
-_anchors = {}
-_anchor_codes = []
+# What acquiring_chain does at a frame of a code, by id(code): ANCHOR for a plain function outside
+# the standard library and the harness (a frame of it stays on its thread's stack until the call
+# returns), BOUNDARY for plumbing (add_boundaries), OTHER to walk on. The codes are kept, so ids
+# are not reused. One lookup per frame: this runs on every contended acquire.
+OTHER, ANCHOR, BOUNDARY = 0, 1, 2
+_kinds = {}
+_kind_codes = []
+
+#: kind_of(id(code)): OTHER / ANCHOR / BOUNDARY once the code has been seen, else None.
+kind_of = _kinds.get
 
 
-#: known_anchor(id(code)): True / False once _is_anchor has classified the code, else None.
-known_anchor = _anchors.get
-
-
-def _is_anchor(code):
-    known = _anchors.get(id(code))
-    if known is None:
-        filename = code.co_filename
-        known = not (code.co_flags & _SUSPENDABLE) and not is_harness(filename) and not is_stdlib(filename)
-        _anchors[id(code)] = known
-        _anchor_codes.append(code)
-    return known
+def _classify(code):
+    filename = code.co_filename
+    kind = OTHER if code.co_flags & _SUSPENDABLE or is_harness(filename) or is_stdlib(filename) else ANCHOR
+    _kinds[id(code)] = kind
+    _kind_codes.append(code)
+    return kind
 
 
 def acquiring_chain(frame, limit=64):
@@ -173,19 +174,17 @@ def acquiring_chain(frame, limit=64):
     the very object whose `__del__` would release the lock."""
     out = []
     append = out.append
-    boundaries = _boundaries
-    anchors = _anchors
+    kinds = _kinds
     n = 0
     while frame is not None and n < limit:
         code = frame.f_code
-        cid = id(code)
-        if cid in boundaries:
+        kind = kinds.get(id(code))
+        if kind is None:
+            kind = _classify(code)
+        if kind == BOUNDARY:
             break
         append((code, -1 - frame.f_lasti))
-        known = anchors.get(cid)
-        if known is None:
-            known = _is_anchor(code)
-        if known:
+        if kind == ANCHOR:
             mark = frame.f_trace
             if mark is None:
                 mark = frame.f_trace = Mark()

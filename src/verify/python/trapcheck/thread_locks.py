@@ -37,7 +37,8 @@ _new_tuple = tuple.__new__
 _mutex_acquire = waitgraph.mutex.acquire
 _mutex_release = waitgraph.mutex.release
 _getframe = sys._getframe
-_known_anchor = frames.known_anchor
+_kind_of = frames.kind_of
+_ANCHOR = frames.ANCHOR
 _Mark = frames.Mark
 _active_threads = threading._active
 _get_ident = _thread.get_ident
@@ -245,7 +246,7 @@ class _TrackedLock:
         # event loop, holding no other lock or one whose order with this one is known already.
         # It is _acquire's uncontended path for a chain that ends at its first frame
         # (frames.acquiring_chain), with lockorder's wants (nothing new) and took.
-        if owner is None and _known_anchor(id(code)) and _get_running_loop() is None:
+        if owner is None and _kind_of(id(code)) == _ANCHOR and _get_running_loop() is None:
             held = _lo_held.get(agent)
             if held is None or (len(held) == 1 and (held[0].cls, rec.cls) in _lo_orders):
                 mark = caller.f_trace
@@ -435,7 +436,10 @@ def install():
             return orig_join(self, timeout)
         # Without the graph mutex: a join registered before the thread blocks, or left after it
         # returns, names a thread that is running or has ended, and neither is stuck.
-        agent = _agent()
+        t = _active_threads.get(_get_ident())  # current_thread_agent, inline
+        agent = t._tc_agent if t is not None else None
+        if agent is None:
+            agent = _agent()
         join_waits[agent] = self.ident
         try:
             return orig_join(self, timeout)
