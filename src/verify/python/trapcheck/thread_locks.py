@@ -158,11 +158,13 @@ def _release(real, rec, agent):
     is only read while an owner is set, and the next acquire writes it. The event is noted after
     the real release: whoever waits for the lock takes it that much sooner."""
     _mutex_acquire()
-    owner = rec.owner
-    if owner is not agent and owner is not None:
-        rec.tainted = True
-    rec.owner = None
-    _mutex_release()
+    try:  # a signal handler may raise between any two bytecodes: the mutex is released whatever
+        owner = rec.owner
+        if owner is not agent and owner is not None:
+            rec.tainted = True
+        rec.owner = None
+    finally:
+        _mutex_release()
     if owner is not None:
         # lockorder.released, inline for its common case: the lock taken last is released first.
         held = _lo_held.get(owner)

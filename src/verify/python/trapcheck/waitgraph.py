@@ -5,10 +5,10 @@ a ThreadAgent per thread lifetime). Each instrumented lock has a LockRecord.
 
 Consistency: releases of thread locks and the searches for cycles are made under `mutex` (a raw
 `_thread` RLock: reentrant, because a finalizer run by a garbage collection inside a critical
-section may itself take a tracked lock). Taking a lock, and registering or leaving a wait, are
-not: a new owner is running, and a thread leaves its wait before it writes itself as the owner,
-so no stale entry closes a cycle (see thread_locks._acquire). asyncio locks live on one event-loop thread and change only there, so
-their records need no mutex.
+section may itself take a tracked lock). Taking a lock, and registering or leaving a wait, are not:
+a new owner is running, and a thread leaves its wait before it writes itself as the owner, so no
+stale entry closes a cycle (see thread_locks._acquire). asyncio locks live on one event-loop thread
+and change only there, so their records need no mutex.
 
 Soundness rules the searches follow:
 - a lock once released by a non-owner (`tainted`) is never part of a proof: anyone may release it;
