@@ -49,7 +49,11 @@ def _site_init(cls, keep_value=False):
         orig(self, *args, **kwargs)
         caller = sys._getframe(1)
         if caller.f_code is _THREAD_INIT:
-            return  # a Thread's own _started Event: one per thread, never a resource of the snippet
+            # A Thread's own _started Event: one per thread, never a resource of the snippet, and
+            # never part of a proof (its thread is in threading._limbo until it sets it, and no
+            # proof is made then): the standard library's own wait and notify serve it.
+            self._cond.__class__ = _std_condition[0]
+            return
         # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
         # bookkeeping): created by the thousand, never named in a witness by their site.
         while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
@@ -144,7 +148,6 @@ def _install_condition_wait():
     cond_waits = waitgraph.cond_waits
     agent_of = waitgraph.current_thread_agent
     note_event = waitgraph.note_event
-    start_code = threading.Thread.start.__code__
     new_cond_wait = tuple.__new__
     active_threads, get_ident = threading._active, _thread.get_ident
 
@@ -160,29 +163,24 @@ def _install_condition_wait():
         gotit = False
         try:  # restore state no matter what (e.g., KeyboardInterrupt)
             if timeout is None:
-                caller = sys._getframe(1)
-                # Thread.start() waiting for the new thread to run is not a wait anyone could lose.
-                outer = caller.f_back
-                if outer is not None and outer.f_code is start_code:
+                # Without the graph mutex (a Barrier's notify_all wakes every waiter at once, and
+                # each would queue for it). Whether a thread is parked is read from its waiter
+                # lock, which only a notify releases: an entry added before the thread blocks or
+                # removed after it wakes never makes a running thread look parked. Parking needs
+                # no event of its own: it changes the set of parked threads, which the watchdog's
+                # two samples compare. Leaving notes one (a thread may leave and park again
+                # between two samples). (Thread.start() waits for its new thread on a Condition
+                # that keeps the standard library's wait: see _site_init.)
+                t = active_threads.get(get_ident())  # agent_of, inline
+                agent = t._tc_agent if t is not None else None
+                if agent is None:
+                    agent = agent_of()
+                cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, sys._getframe(1), _get_running_loop()))
+                try:
                     waiter.acquire()
-                else:
-                    # Without the graph mutex (a Barrier's notify_all wakes every waiter at once,
-                    # and each would queue for it). Whether a thread is parked is read from its
-                    # waiter lock, which only a notify releases: an entry added before the thread
-                    # blocks or removed after it wakes never makes a running thread look parked.
-                    # Parking needs no event of its own: it changes the set of parked threads,
-                    # which the watchdog's two samples compare. Leaving notes one (a thread may
-                    # leave and park again between two samples).
-                    t = active_threads.get(get_ident())  # agent_of, inline
-                    agent = t._tc_agent if t is not None else None
-                    if agent is None:
-                        agent = agent_of()
-                    cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, caller, _get_running_loop()))
-                    try:
-                        waiter.acquire()
-                    finally:
-                        cond_waits.pop(agent, None)
-                        note_event()
+                finally:
+                    cond_waits.pop(agent, None)
+                    note_event()
                 gotit = True
             elif timeout > 0:
                 gotit = waiter.acquire(True, timeout)
@@ -247,8 +245,14 @@ def executor_source(fut):
     return None
 
 
+#: [a threading.Condition subclass with the standard library's own wait and notify], set by install.
+_std_condition = [threading.Condition]
+
+
 def install():
     """Instruments the primitives above (those created from now on get a creation site)."""
+    std = {"wait": threading.Condition.wait, "notify": threading.Condition.notify, "__module__": "threading"}
+    _std_condition[0] = type("Condition", (threading.Condition,), std)
     # threading.Condition needs no wrapper: it makes (or is given) a tracked lock, whose creation
     # site is the snippet's line (see witness._site_of). Event, Semaphore, Barrier and queue.Queue
     # guard their state with a plain lock (thread_locks._PRIMITIVE_INITS), so they get a site.

@@ -276,10 +276,11 @@ class Lock(_TrackedLock):
     __slots__ = ("_real", "_rec", "__weakref__")
 
     def __new__(cls):
-        caller = sys._getframe(1)
-        if _is_primitive_state_lock(caller) or _made_for_futures(caller):
+        caller = _getframe(1)
+        # _is_primitive_state_lock's first test inline: every Event, Semaphore and Queue makes one.
+        if (id(caller.f_code) in _PRIMITIVE_INITS and _is_primitive_state_lock(caller)) or _made_for_futures(caller):
             return _allocate()
-        return super().__new__(cls)
+        return object.__new__(cls)
 
     def __init__(self):
         self._real = _allocate()

@@ -144,6 +144,7 @@ task_of_loop = _task_of_loop()
 
 _get_ident = _thread.get_ident
 _active_threads = threading._active
+_DummyThread = threading._DummyThread
 # A thread's agent is kept on its threading.Thread (see current_thread_agent): this class default
 # makes reading it one attribute lookup, `None` until the thread first needs one.
 threading.Thread._tc_agent = None
@@ -163,6 +164,10 @@ def current_thread_agent():
 
 
 def _new_agent(ident, t):
+    if t is not None and t.__class__ is not _DummyThread:  # the common case: a thread's first need
+        agent = t._tc_agent = ThreadAgent(ident, t.name)
+        agents[ident] = agent
+        return agent
     if t is None:  # a thread starting up (its _started event) is still in limbo
         t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
         if t is not None and t._tc_agent is not None:
