@@ -103,7 +103,7 @@ def acquired_chain(rec):
     True when the call that took it is known to be still running). A thread lock's chain is
     completed from its holder's stack (frames.full_chain)."""
     chain = rec.acquired or ()
-    mark = getattr(rec, "anchor", None)
+    mark = rec.anchor
     owner = rec.owner
     if mark is None or not isinstance(owner, waitgraph.ThreadAgent):
         return chain, False
