@@ -4,6 +4,7 @@ A chain is captured cheaply as a tuple of ``(code, line)`` pairs (no frame objec
 locals outlive their function) and turned into witness frames ``{function, file, line}`` only when
 a verdict is built. Harness frames and event-loop plumbing are left out of what the reader sees.
 """
+import contextlib
 import os
 
 # Code flags of frames that belong to a coroutine, generator or async generator.
@@ -149,6 +150,7 @@ class Mark:
 # returns), BOUNDARY for plumbing (add_boundaries), OTHER to walk on. The codes are kept, so ids
 # are not reused. One lookup per frame: this runs on every contended acquire.
 OTHER, ANCHOR, BOUNDARY = 0, 1, 2
+_CONTEXTMANAGER_ENTER = contextlib._GeneratorContextManager.__enter__.__code__
 _kinds = {}
 _kind_codes = []
 
@@ -172,6 +174,17 @@ def acquiring_chain(frame, limit=64):
     callers are the ones it had then: full_chain reads them from its thread's stack when a witness
     needs them. Keeping the frame itself instead would keep its locals alive, and with them maybe
     the very object whose `__del__` would release the lock."""
+    # The commonest chain, unrolled: a @contextmanager generator takes the lock, run by contextlib's
+    # __enter__, run by the snippet's `with` (the anchor). The same chain as the loop below gives.
+    enter = frame.f_back
+    if enter is not None and enter.f_code is _CONTEXTMANAGER_ENTER and frame.f_code.co_flags & _SUSPENDABLE:
+        anchor = enter.f_back
+        if anchor is not None and _kinds.get(id(anchor.f_code)) == ANCHOR:
+            mark = anchor.f_trace
+            if mark is None:
+                mark = anchor.f_trace = Mark()
+            if mark.__class__ is Mark:
+                return ((frame.f_code, -1 - frame.f_lasti), (_CONTEXTMANAGER_ENTER, -1 - enter.f_lasti), (anchor.f_code, -1 - anchor.f_lasti)), mark
     out = []
     append = out.append
     kinds = _kinds
