@@ -414,6 +414,15 @@ describe.concurrent('Python harness: every wait kind in the wait-for graph', () 
 		expect(holding(lock(w, 'b_lock'), task(w, 'second').id).leaked).toBeUndefined();
 	});
 
+	it('threads: a program that traces itself (as coverage does): frames with its tracer are not marked, and the chain reads out to one that can be', async () => {
+		const r = await run('thread_lock_under_tracer.py');
+		expectProof(r, 'cycle');
+		const w = r.witness!;
+		const held = holding(lock(w, 'Account._lock'), task(w, 'MainThread').id);
+		expect(at(held.acquiredAt)).toEqual(['main (thread_lock_under_tracer.py:37)', 'Account.withdraw (thread_lock_under_tracer.py:29)']);
+		expect(held.leaked).toBeUndefined();
+	});
+
 	it('threads: a lock whose acquiring frame returned without releasing it (frame-returned)', async () => {
 		const r = await run('thr_lock_frame_returned.py');
 		expectProof(r, 'cycle');
@@ -515,6 +524,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thr_semaphore_leaked.py',
 		'thr_lock_in_contextmanager.py',
 		'thr_lock_frame_returned.py',
+		'thread_lock_under_tracer.py',
 		'aio_wait_future_never_set.py',
 		'thr_futures_wait_stuck_job.py',
 	];
@@ -531,6 +541,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['thr_queue_slow_consumer.py', 45],
 		['thr_barrier_full.py', 'through'],
 		['aio_future_set_from_thread.py', 'answered'],
+		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
 		const r = await run(name);
