@@ -4,7 +4,8 @@
 
 Timing a program that a hundred threads share the GIL in moves by several points from one run to
 the next on a shared machine (bench/overhead.ts prints by how much); a count does not. For each
-program (default: the seed's Python programs declared `completed`), in this invocation: one run
+program (default: the seed's Python programs declared `completed`, as `bench/overhead.ts --list`
+gives them), in this invocation: one run
 with detection off counts every opcode main() executes (the program's own code and the standard
 library: the baseline), one run with detection on counts the opcodes executed in the harness's
 own functions. It prints both, the harness's opcodes per program opcode, and the harness
@@ -24,9 +25,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HARNESS = os.path.join(ROOT, "src", "verify", "python", "harness.py")
-SEED = os.path.join(ROOT, "snippets", "asyncio-lock-non-reentrant-deadlock")
-# The seed's Python programs declared `completed` on its page (see bench/overhead.ts for all of them).
-SEED_PROGRAMS = ["solution.py", "threads_rlock.py", "snapshot.py"]
+NODE = os.path.join(ROOT, "node_modules", ".bin", "node")
 
 # Runs inside the child: traces opcodes from the harness clock's start until the verdict.
 CHILD = r"""
@@ -96,12 +95,19 @@ def count(program, mode):
             return json.load(f)
 
 
+def seed_programs():
+    """The seed's Python programs declared `completed`: bench/overhead.ts reads them from the page."""
+    node = NODE if os.path.exists(NODE) else "node"
+    listed = subprocess.run([node, os.path.join(ROOT, "bench", "overhead.ts"), "--list", "--only", "py"], capture_output=True, text=True, check=True)
+    return [line for line in listed.stdout.splitlines() if line]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--top", type=int, default=8, help="harness functions listed per program")
     parser.add_argument("files", nargs="*")
     args = parser.parse_args()
-    files = [os.path.abspath(f) for f in args.files] or [os.path.join(SEED, f) for f in SEED_PROGRAMS]
+    files = [os.path.abspath(f) for f in args.files] or seed_programs()
     print("bench/harness-opcodes: opcodes run in main(), counted (not timed)\n")
     print(f"  {'program':<58} {'program (off)':>14} {'harness (on)':>13} {'harness per program opcode':>27}")
     for program in files:

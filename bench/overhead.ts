@@ -1,7 +1,7 @@
 // bench/overhead: what detection costs a program that completes (issue 6: under 10% on the seed's
 // solution workloads).
 //
-//   node bench/overhead.ts [--runs <n>] [--only ts|py] [files…]
+//   node bench/overhead.ts [--runs <n>] [--only ts|py] [--list] [files…]
 //
 // Runs each program (default: the seed's programs declared `completed`) alternately with detection
 // on and off, `runs` times each, and prints the medians of `elapsedMs` (main() starting to its
@@ -21,7 +21,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = join(ROOT, 'snippets', 'asyncio-lock-non-reentrant-deadlock');
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
-	options: { runs: { type: 'string', default: '15' }, only: { type: 'string' }, 'timeout-ms': { type: 'string', default: '10000' } },
+	options: {
+		runs: { type: 'string', default: '15' },
+		only: { type: 'string' },
+		'timeout-ms': { type: 'string', default: '10000' },
+		list: { type: 'boolean', default: false }, // print the programs it would run, one path a line, and stop
+	},
 });
 const runs = Number(values.runs);
 const timeoutMs = Number(values['timeout-ms']);
@@ -33,6 +38,10 @@ const seedPrograms = () =>
 		.map((s) => join(SEED, s.file));
 let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : seedPrograms();
 if (values.only) files = files.filter((f) => f.endsWith(`.${values.only}`));
+if (values.list) {
+	console.log(files.join('\n'));
+	process.exit(0);
+}
 
 /** The `q`-quantile of `xs` (0.5: the median), interpolated between the two nearest values. */
 const quantile = (xs: number[], q: number) => {

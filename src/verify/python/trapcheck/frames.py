@@ -99,17 +99,32 @@ def hidden(code):
     return known
 
 
-# By id(): hashing a code object hashes its name, constants and names again on every lookup (it is
-# not cached), which made each live_stack cost thousands of instructions. The codes themselves are
-# kept in _boundary_codes, so their ids are never reused.
-_boundaries = set()
-_boundary_codes = []
+# What a chain does at a frame of a code: stop there (BOUNDARY: plumbing, see add_boundaries; both
+# live_stack and acquiring_chain), stop and mark it (ANCHOR: a plain function outside the standard
+# library and the harness, whose frame stays on its thread's stack until the call returns; only
+# acquiring_chain), or walk on (OTHER). By id(): hashing a code object hashes its name, constants
+# and names again on every lookup (it is not cached), which made each live_stack cost thousands of
+# instructions. The codes are kept in _kind_codes, so their ids are not reused. One lookup per frame.
+OTHER, ANCHOR, BOUNDARY = 0, 1, 2
+_CONTEXTMANAGER_ENTER = contextlib._GeneratorContextManager.__enter__.__code__
+_kinds = {}
+_kind_codes = []
+
+#: kind_of(id(code)): OTHER / ANCHOR / BOUNDARY once the code has been seen, else None.
+kind_of = _kinds.get
+
+
+def _classify(code):
+    filename = code.co_filename
+    kind = OTHER if code.co_flags & _SUSPENDABLE or is_harness(filename) or is_stdlib(filename) else ANCHOR
+    _kinds[id(code)] = kind
+    _kind_codes.append(code)
+    return kind
 
 
 def add_boundaries(*codes):
     """Frames with these codes (and everything outside them) are plumbing: live_stack stops there."""
-    _boundary_codes.extend(codes)
-    _boundaries.update(id(c) for c in codes)
+    _kind_codes.extend(codes)
     _kinds.update((id(c), BOUNDARY) for c in codes)
 
 
@@ -120,12 +135,12 @@ def live_stack(frame, task_only=False, limit=64):
     a boundary (event-loop or thread-bootstrap plumbing)."""
     out = []
     append = out.append
-    boundaries = _boundaries
+    kinds = _kinds
     for _ in range(limit):  # fewer bytecodes per frame than a counter: this runs on every acquire
         if frame is None:
             break
         code = frame.f_code
-        if id(code) in boundaries or (task_only and not code.co_flags & _SUSPENDABLE):
+        if kinds.get(id(code)) == BOUNDARY or (task_only and not code.co_flags & _SUSPENDABLE):
             break
         append((code, -1 - frame.f_lasti))
         frame = frame.f_back
@@ -145,27 +160,6 @@ class Mark:
         return None
 
 
-# What acquiring_chain does at a frame of a code, by id(code): ANCHOR for a plain function outside
-# the standard library and the harness (a frame of it stays on its thread's stack until the call
-# returns), BOUNDARY for plumbing (add_boundaries), OTHER to walk on. The codes are kept, so ids
-# are not reused. One lookup per frame: this runs on every contended acquire.
-OTHER, ANCHOR, BOUNDARY = 0, 1, 2
-_CONTEXTMANAGER_ENTER = contextlib._GeneratorContextManager.__enter__.__code__
-_kinds = {}
-_kind_codes = []
-
-#: kind_of(id(code)): OTHER / ANCHOR / BOUNDARY once the code has been seen, else None.
-kind_of = _kinds.get
-
-
-def _classify(code):
-    filename = code.co_filename
-    kind = OTHER if code.co_flags & _SUSPENDABLE or is_harness(filename) or is_stdlib(filename) else ANCHOR
-    _kinds[id(code)] = kind
-    _kind_codes.append(code)
-    return kind
-
-
 def acquiring_chain(frame, limit=64):
     """Where a thread lock is being taken, cheaply: the chain from `frame` outwards up to the first
     frame of a plain function of the snippet (the anchor, the one that took the lock, or whose
@@ -174,20 +168,17 @@ def acquiring_chain(frame, limit=64):
     callers are the ones it had then: full_chain reads them from its thread's stack when a witness
     needs them. Keeping the frame itself instead would keep its locals alive, and with them maybe
     the very object whose `__del__` would release the lock."""
-    # The commonest chain, unrolled: a @contextmanager generator takes the lock, run by contextlib's
-    # __enter__, run by the snippet's `with` (the anchor). The same chain as the loop below gives.
-    enter = frame.f_back
-    if enter is not None and enter.f_code is _CONTEXTMANAGER_ENTER and frame.f_code.co_flags & _SUSPENDABLE:
-        anchor = enter.f_back
-        if anchor is not None and _kinds.get(id(anchor.f_code)) == ANCHOR:
-            mark = anchor.f_trace
-            if mark is None:
-                mark = anchor.f_trace = Mark()
-            if mark.__class__ is Mark:
-                return ((frame.f_code, -1 - frame.f_lasti), (_CONTEXTMANAGER_ENTER, -1 - enter.f_lasti), (anchor.f_code, -1 - anchor.f_lasti)), mark
     out = []
     append = out.append
     kinds = _kinds
+    # The commonest start, known without looking anything up: a @contextmanager generator takes the
+    # lock, run by contextlib's __enter__ (both walked on, never anchors), whose caller the loop
+    # reads as it would have.
+    enter = frame.f_back
+    if enter is not None and enter.f_code is _CONTEXTMANAGER_ENTER and frame.f_code.co_flags & _SUSPENDABLE:
+        append((frame.f_code, -1 - frame.f_lasti))
+        append((_CONTEXTMANAGER_ENTER, -1 - enter.f_lasti))
+        frame = enter.f_back
     for _ in range(limit):  # as in live_stack
         if frame is None:
             break

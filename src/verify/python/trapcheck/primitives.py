@@ -40,6 +40,11 @@ _SKIP_DIRS = (os.path.dirname(concurrent.futures.__file__) + os.sep, os.path.dir
 
 
 _THREAD_INIT = threading.Thread.__init__.__code__
+#: threading.Condition with the standard library's own wait and notify, made at import, before
+#: install() replaces them on threading.Condition (for a Thread's own _started Event).
+_StdCondition = type(
+    "Condition", (threading.Condition,), {"wait": threading.Condition.wait, "notify": threading.Condition.notify, "__module__": "threading"}
+)
 
 
 def _site_init(cls, keep_value=False):
@@ -52,7 +57,7 @@ def _site_init(cls, keep_value=False):
             # A Thread's own _started Event: one per thread, never a resource of the snippet, and
             # never part of a proof (its thread is in threading._limbo until it sets it, and no
             # proof is made then): the standard library's own wait and notify serve it.
-            self._cond.__class__ = _std_condition[0]
+            self._cond.__class__ = _StdCondition
             return
         # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
         # bookkeeping): created by the thousand, never named in a witness by their site.
@@ -149,7 +154,6 @@ def _install_condition_wait():
     agent_of = waitgraph.current_thread_agent
     note_event = waitgraph.note_event
     new_cond_wait = tuple.__new__
-    active_threads, get_ident = threading._active, _thread.get_ident
 
     def wait(self, timeout=None):
         # threading.Condition.wait (CPython 3.11-3.13), parking the thread in cond_waits while it
@@ -171,10 +175,7 @@ def _install_condition_wait():
                 # two samples compare. Leaving notes one (a thread may leave and park again
                 # between two samples). (Thread.start() waits for its new thread on a Condition
                 # that keeps the standard library's wait: see _site_init.)
-                t = active_threads.get(get_ident())  # agent_of, inline
-                agent = t._tc_agent if t is not None else None
-                if agent is None:
-                    agent = agent_of()
+                agent = agent_of()
                 cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, sys._getframe(1), _get_running_loop()))
                 try:
                     waiter.acquire()
@@ -245,14 +246,8 @@ def executor_source(fut):
     return None
 
 
-#: [a threading.Condition subclass with the standard library's own wait and notify], set by install.
-_std_condition = [threading.Condition]
-
-
 def install():
     """Instruments the primitives above (those created from now on get a creation site)."""
-    std = {"wait": threading.Condition.wait, "notify": threading.Condition.notify, "__module__": "threading"}
-    _std_condition[0] = type("Condition", (threading.Condition,), std)
     # threading.Condition needs no wrapper: it makes (or is given) a tracked lock, whose creation
     # site is the snippet's line (see witness._site_of). Event, Semaphore, Barrier and queue.Queue
     # guard their state with a plain lock (thread_locks._PRIMITIVE_INITS), so they get a site.

@@ -104,11 +104,7 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
             else:
                 rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
             rec.owner = agent
-            held = _lo_held.get(agent)  # lockorder.took, inline
-            if held is None:
-                _lo_held[agent] = [rec]
-            else:
-                held.append(rec)
+            _lo_took(agent, rec)
     return ok
 
 
@@ -277,8 +273,7 @@ class Lock(_TrackedLock):
 
     def __new__(cls):
         caller = _getframe(1)
-        # _is_primitive_state_lock's first test inline: every Event, Semaphore and Queue makes one.
-        if (id(caller.f_code) in _PRIMITIVE_INITS and _is_primitive_state_lock(caller)) or _made_for_futures(caller):
+        if _is_primitive_state_lock(caller) or _made_for_futures(caller):
             return _allocate()
         return object.__new__(cls)
 
@@ -439,10 +434,7 @@ def install():
             return orig_join(self, timeout)
         # Without the graph mutex: a join registered before the thread blocks, or left after it
         # returns, names a thread that is running or has ended, and neither is stuck.
-        t = _active_threads.get(_get_ident())  # current_thread_agent, inline
-        agent = t._tc_agent if t is not None else None
-        if agent is None:
-            agent = _agent()
+        agent = _agent()
         join_waits[agent] = self.ident
         try:
             return orig_join(self, timeout)

@@ -164,26 +164,19 @@ def current_thread_agent():
 
 
 def _new_agent(ident, t):
-    if t is not None and t.__class__ is not _DummyThread:  # the common case: a thread's first need
-        agent = t._tc_agent = ThreadAgent(ident, t.name)
-        agents[ident] = agent
-        return agent
     if t is None:  # a thread starting up (its _started event) is still in limbo
         t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
         if t is not None and t._tc_agent is not None:
             return t._tc_agent
-    # A _DummyThread stays in threading._active after its thread ends, and a later thread may
-    # get the same ident: its agent lives in the thread-local, which is per thread lifetime.
-    owned = t is not None and not isinstance(t, threading._DummyThread)
-    if not owned:
+    if t is not None and not isinstance(t, _DummyThread):
+        agent = t._tc_agent = ThreadAgent(ident, t.name)
+    else:
+        # A _DummyThread stays in threading._active after its thread ends, and a later thread may
+        # get the same ident: its agent lives in the thread-local, which is per thread lifetime.
         agent = getattr(_tls, "agent", None)
         if agent is not None:
             return agent
-    agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
-    if owned:
-        t._tc_agent = agent
-    else:
-        _tls.agent = agent
+        agent = _tls.agent = ThreadAgent(ident, t.name if t is not None else f"Thread-{ident}")
     agents[ident] = agent
     return agent
 
