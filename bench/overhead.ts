@@ -10,15 +10,13 @@
 // weighs on both alike. It also prints the median of the paired ratios (each on run over the off
 // run next to it) with their interquartile range: on a machine whose speed drifts, pairs cancel
 // the drift that medians taken apart still carry, and the range says how far one figure can be
-// trusted.
+// trusted. Last, a 95% confidence interval for that paired median (bootstrap): the figure is only as
+// good as its interval, and more runs narrow it.
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadCatalog } from '../src/catalog/load-catalog.ts';
 import { runSnippet } from '../src/verify/run-snippet.ts';
+import { ROOT, seedPrograms } from './seed-programs.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SEED = join(ROOT, 'snippets', 'asyncio-lock-non-reentrant-deadlock');
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
 	options: {
@@ -30,12 +28,6 @@ const { values, positionals } = parseArgs({
 });
 const runs = Number(values.runs);
 const timeoutMs = Number(values['timeout-ms']);
-// Default: every program of the seed trap that its page declares `completed` (its solution workloads).
-const seedPrograms = () =>
-	loadCatalog(ROOT)
-		.pages.find((p) => p.id === 'asyncio-lock-non-reentrant-deadlock')!
-		.data!.snippets.filter((s) => s.role === 'program' && s.expect === 'completed')
-		.map((s) => join(SEED, s.file));
 let files = positionals.length ? positionals.map((f) => join(process.cwd(), f)) : seedPrograms();
 if (values.only) files = files.filter((f) => f.endsWith(`.${values.only}`));
 if (values.list) {
@@ -51,12 +43,30 @@ const quantile = (xs: number[], q: number) => {
 	return lo === i ? s[i] : s[lo] + (s[lo + 1] - s[lo]) * (i - lo);
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
+
+/**
+ * A 95% confidence interval for the median of `xs`, by the percentile bootstrap (2,000 resamples
+ * drawn with a fixed seed, so the same runs always give the same interval): how far the paired
+ * median could be from what many more runs would give. A bound is held when the whole interval
+ * is under it, not when one median happens to be.
+ */
+const medianInterval = (xs: number[]): [number, number] => {
+	let state = 0x9e3779b9;
+	const random = () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = Math.imul(state ^ (state >>> 15), state | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+	};
+	const medians = Array.from({ length: 2000 }, () => median(xs.map(() => xs[Math.floor(random() * xs.length)])));
+	return [quantile(medians, 0.025), quantile(medians, 0.975)];
+};
 const pct = (ratio: number) => `${((ratio - 1) * 100).toFixed(1)}%`;
 const lpad = (s: string, n: number) => s.padStart(n);
 
 console.log(`bench/overhead: ${runs} runs each with detection on and off, interleaved; elapsedMs medians (min–max)\n`);
 console.log(
-	`  ${'program'.padEnd(56)} ${lpad('on ms', 22)} ${lpad('off ms', 22)} ${lpad('on/off', 8)} ${lpad('overhead', 9)} ${lpad('paired (IQR)', 26)}`,
+	`  ${'program'.padEnd(56)} ${lpad('on ms', 22)} ${lpad('off ms', 22)} ${lpad('on/off', 8)} ${lpad('overhead', 9)} ${lpad('paired (IQR)', 26)} ${lpad('paired 95% CI', 16)}`,
 );
 let bad = false;
 for (const file of files) {
@@ -80,7 +90,7 @@ for (const file of files) {
 	const ms = (x: number) => x.toFixed(1);
 	const span = (xs: number[]) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`;
 	console.log(
-		`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(span(on), 22)} ${lpad(span(off), 22)} ${lpad((mOn / mOff).toFixed(3), 8)} ${lpad(pct(mOn / mOff), 9)} ${lpad(`${pct(median(paired))} (${pct(quantile(paired, 0.25))}–${pct(quantile(paired, 0.75))})`, 26)}`,
+		`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(span(on), 22)} ${lpad(span(off), 22)} ${lpad((mOn / mOff).toFixed(3), 8)} ${lpad(pct(mOn / mOff), 9)} ${lpad(`${pct(median(paired))} (${pct(quantile(paired, 0.25))}–${pct(quantile(paired, 0.75))})`, 26)} ${lpad(medianInterval(paired).map(pct).join('–'), 16)}`,
 	);
 }
 if (bad) process.exitCode = 1;

@@ -1,6 +1,7 @@
 // The Node.js harness's pure parts: stack parsing, chains, lock names, the wait-for graph.
 import { describe, expect, it } from 'vitest';
 import { toChain, type ChainContext } from '../../src/verify/node/chain.ts';
+import { parseHarnessArgs } from '../../src/verify/node/args.ts';
 import { describeThrown } from '../../src/verify/node/errors.ts';
 import { assignedName, classOfFunction, enclosingClass, lockName } from '../../src/verify/node/lock-names.ts';
 import { sectionsAwaiting } from '../../src/verify/node/sections.ts';
@@ -12,6 +13,14 @@ import { holderAwaits } from '../../src/verify/node/holder-frames.ts';
 import type { Holding, LockRecord, LockRequest } from '../../src/verify/node/lock-registry.ts';
 import { createLockOrder } from '../../src/verify/node/lock-order.ts';
 import type { RawFrame } from '../../src/verify/node/stack.ts';
+
+describe('parseHarnessArgs', () => {
+	it('runs main() with detection unless told otherwise, and stops before main() only when asked (bench/instructions)', () => {
+		expect(parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '500', '/s/x.ts'])).toEqual({ reportFd: 3, timeoutMs: 500, detect: true, exitBeforeMain: false, file: '/s/x.ts' });
+		expect(parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '500', '--no-detect', '--exit-before-main', '/s/x.ts'])).toMatchObject({ detect: false, exitBeforeMain: true });
+		expect(() => parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '0', '/s/x.ts'])).toThrow(/--timeout-ms must be a positive whole number/);
+	});
+});
 
 describe('parseFrameLine', () => {
 	it('reads sync, async, anonymous, constructor and aliased frames', () => {

@@ -3,7 +3,7 @@
  * file descriptor (see src/verify/protocol.ts).
  *
  *     node --disable-warning=ExperimentalWarning src/verify/node/harness.ts \
- *          --report-fd 3 --timeout-ms <N> [--no-detect] <absolute path of snippet.ts>
+ *          --report-fd 3 --timeout-ms <N> [--no-detect] [--exit-before-main] <absolute path of snippet.ts>
  *
  * With detection on, a deadlock is proven by a wait-for cycle (a knot) between runExclusive sections
  * (detector.ts) or by quiescence (quiescence.ts); otherwise the run ends in `timeout`. With
@@ -34,7 +34,7 @@ try {
 	process.stderr.write(`${(e as Error).message}\n`);
 	process.exit(2);
 }
-const { reportFd, timeoutMs, detect, file } = args;
+const { reportFd, timeoutMs, detect, exitBeforeMain, file } = args;
 const snippetDir = dirname(file);
 const channel = openChannel(reportFd);
 channel.send({ type: 'hello', runtime: { name: 'Node.js', version: process.versions.node } });
@@ -112,7 +112,7 @@ function returnedValue(value: unknown): unknown {
 process.on('uncaughtException', raised);
 process.on('unhandledRejection', raised);
 process.on('exit', (code) => {
-	if (channel.decided()) return;
+	if (channel.decided() || exitBeforeMain) return;
 	if (startedAt === null) {
 		const why = code === 13 ? 'its top-level await never settled' : `the process exited with status ${code} while loading it`;
 		channel.send({ type: 'unrunnable', message: `did not finish loading: ${why}.` });
@@ -167,6 +167,10 @@ const onTimeout = async () => {
 	finish({ outcome: 'timeout', detectedBy: 'timeout', witness: detection ? witnessNow(detection, 'timeout', null) : null, error: null });
 };
 
+if (exitBeforeMain) {
+	channel.close();
+	process.exit(0);
+}
 channel.send({ type: 'started' });
 startedAt = performance.now();
 watchdog.arm(startedAt);
