@@ -4,16 +4,16 @@
 //   node bench/instructions.ts [files…]      (npm run bench:instructions -- …)
 //
 // A timing of solution.ts moves by ten points from one invocation to the next on a shared machine
-// (bench/overhead.ts prints its interval); a count moves by about one. For each program (default:
-// the seed's TypeScript programs declared `completed`), in this invocation, valgrind's callgrind
-// counts the instructions of the Node harness's main thread four times: detection on and off,
-// each once to the end and once stopped right before main() starts (--exit-before-main). main()'s
-// count is the difference, and the baseline is detection off. V8 runs --single-threaded, so that
-// its garbage collector and compilers work on the counted thread, and every run starts from the
-// same compiled-code cache (warmed by a run outside valgrind). V8's search for a random hash seed
-// at start, which varies by millions of instructions from one process to the next, is subtracted.
-// Counted instructions include what V8 would otherwise do on helper threads: the ratio is a cost,
-// not a wall time. Runs two at a time; about three minutes per program.
+// (bench/overhead.ts prints its interval); this count repeats to a tenth of a point. For each
+// program (default: the seed's TypeScript programs declared `completed`), in this invocation,
+// valgrind's callgrind counts the instructions of the Node harness's main thread four times:
+// detection on and off, each once to the end and once stopped right before main() starts
+// (--exit-before-main). main()'s count is the difference, and the baseline is detection off.
+// V8 runs --predictable (single-threaded: its garbage collector and compilers work on the counted
+// thread, in the same order every time) with a fixed --random-seed, and every run starts from the
+// same compiled-code cache (warmed by a run outside valgrind). Counted instructions include what
+// V8 would otherwise do on helper threads: the ratio is a cost, not a wall time. Runs two at a
+// time; about a minute per program.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,8 @@ try {
 const work = mkdtempSync(join(tmpdir(), 'bench-instructions-'));
 const env = { ...process.env, NODE_COMPILE_CACHE: join(work, 'code-cache'), TMPDIR: work };
 const harnessArgs = (file: string, detect: boolean, whole: boolean) => [
-	'--single-threaded',
+	'--predictable',
+	'--random-seed=1',
 	'--disable-warning=ExperimentalWarning',
 	HARNESS,
 	'--report-fd',
@@ -54,7 +55,7 @@ const harnessArgs = (file: string, detect: boolean, whole: boolean) => [
 	file,
 ];
 
-/** The main thread's instructions in one run under callgrind, less V8's hash-seed search. */
+/** The main thread's instructions in one run under callgrind. */
 async function count(file: string, detect: boolean, whole: boolean): Promise<number> {
 	const dir = mkdtempSync(join(work, 'run-'));
 	const out = join(dir, 'callgrind.out');
@@ -64,10 +65,8 @@ async function count(file: string, detect: boolean, whole: boolean): Promise<num
 	if (!main) throw new Error(`callgrind wrote no main-thread profile for ${file}`);
 	const profile = join(dir, main);
 	const total = Number(/^summary:\s+(\d+)/m.exec(readFileSync(profile, 'utf8'))?.[1]);
-	const { stdout } = await run('callgrind_annotate', ['--inclusive=yes', '--threshold=100', profile], { maxBuffer: 256 << 20 });
-	const seed = /^\s*([\d,]+)\s.*HashSeed::InitializeRoots/m.exec(stdout);
 	rmSync(dir, { recursive: true, force: true });
-	return total - (seed ? Number(seed[1].replaceAll(',', '')) : 0);
+	return total;
 }
 
 const millions = (n: number) => `${(n / 1e6).toFixed(1)}M`;
