@@ -71,7 +71,7 @@ async function count(file: string, detect: boolean, whole: boolean): Promise<num
 
 const millions = (n: number) => `${(n / 1e6).toFixed(1)}M`;
 const lpad = (s: string, n: number) => s.padStart(n);
-console.log('bench/instructions: main-thread instructions of main(), detection on and off (callgrind, V8 --single-threaded)\n');
+console.log('bench/instructions: main-thread instructions of main(), detection on and off (callgrind, V8 --predictable)\n');
 console.log(`  ${'program'.padEnd(56)} ${lpad('on', 10)} ${lpad('off', 10)} ${lpad('on/off', 8)} ${lpad('overhead', 9)}`);
 try {
 	for (const file of programs) {
