@@ -9,7 +9,7 @@ gives them), in this invocation: one run
 with detection off counts every opcode main() executes (the program's own code and the standard
 library: the baseline), one run with detection on counts the opcodes executed in the harness's
 own functions. It prints both, the harness's opcodes per program opcode, and the harness
-functions that run the most. Only main() counts (from the harness's clock start to the verdict).
+functions that run the most, with how often each was called. Only main() counts (from the harness's clock start to the verdict).
 
 The detection-on run traces harness frames only: a program frame keeps no tracer function of its
 own, so the harness runs the paths it runs untraced (thread_locks marks the frames that take a
@@ -35,6 +35,7 @@ sys.argv = [harness] + sys.argv[4:]
 sys.path.insert(0, os.path.dirname(harness))
 package = os.path.join(os.path.dirname(harness), "trapcheck") + os.sep
 counts = collections.Counter()
+calls = collections.Counter()
 counting = [False]
 
 def local(frame, event, arg):
@@ -49,6 +50,8 @@ def everything(frame, event, arg):
 
 def harness_only(frame, event, arg):
     if frame.f_code.co_filename.startswith(package):
+        if counting[0]:
+            calls[frame.f_code.co_qualname] += 1
         frame.f_trace_opcodes = True
         frame.f_trace_lines = False
         return local
@@ -59,6 +62,7 @@ started = report.Reporter.started
 def started_and_count(self):
     at = started(self)
     counts.clear()
+    calls.clear()
     counting[0] = True
     return at
 report.Reporter.started = started_and_count
@@ -70,7 +74,7 @@ report.Reporter.verdict = verdict_and_stop
 exit_ = os._exit
 def dump_and_exit(code):
     with open(out_path, "w") as f:
-        json.dump(dict(counts), f)
+        json.dump({"opcodes": dict(counts), "calls": dict(calls)}, f)
     exit_(code)
 os._exit = dump_and_exit
 tracer = everything if mode == "all" else harness_only
@@ -81,8 +85,8 @@ runpy.run_path(harness, run_name="__main__")
 
 
 def count(program, mode):
-    """Opcodes per function in main() of `program`: all of them with detection off (`all`), the
-    harness's with detection on (`harness`)."""
+    """Opcodes and calls per function in main() of `program`: all of them with detection off
+    (`all`; calls are not counted there), the harness's with detection on (`harness`)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         args = [sys.executable, "-c", CHILD, HARNESS, mode, out.name, "--report-fd", "1", "--timeout-ms", "600000"]
         if mode == "all":
@@ -111,13 +115,15 @@ def main():
     print("bench/harness-opcodes: opcodes run in main(), counted (not timed)\n")
     print(f"  {'program':<58} {'program (off)':>14} {'harness (on)':>13} {'harness per program opcode':>27}")
     for program in files:
-        baseline = sum(count(program, "all").values())
-        harness = count(program, "harness")
+        baseline = sum(count(program, "all")["opcodes"].values())
+        counted = count(program, "harness")
+        harness, calls = counted["opcodes"], counted["calls"]
         added = sum(harness.values())
         shown = os.path.relpath(program, ROOT)
         print(f"  {shown:<58} {baseline:>14,} {added:>13,} {added / baseline:>27.3f}")
         for name, n in sorted(harness.items(), key=lambda kv: -kv[1])[: args.top]:
-            print(f"      {n:>10,}  {name}")
+            made = calls.get(name, 0)
+            print(f"      {n:>10,}  {name}  ({made:,} calls, {n / made if made else 0:.0f} a call)")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ export interface VerdictMessage {
 	detectedBy: DetectedBy | null;
 	/** Milliseconds from the moment main() started, by the harness's monotonic clock. */
 	elapsedMs: number;
+	/** CPU time the process used (all its threads) from the moment main() started, in milliseconds; absent from a watchdog's verdict. */
+	cpuMs?: number;
 	witness: Witness | null;
 	/** For `raised`: the error; null otherwise. */
 	error: RunError | null;

@@ -33,6 +33,8 @@ export interface RunResult {
 	detectedBy: DetectedBy | null;
 	/** From the moment main() started to the verdict. */
 	elapsedMs: number;
+	/** CPU time the process used from main()'s start to the verdict, all threads (what detection costs is read from it, bench/overhead.ts); null when the harness could not say (a timeout). */
+	cpuMs: number | null;
 	timeoutMs: number;
 	detect: boolean;
 	runtime: Runtime;
@@ -176,10 +178,11 @@ async function runResolved(file: string, path: string, options: RunOptions): Pro
 		truncated: out.truncated,
 		strays: out.strays,
 		potentialDeadlocks: [] as PotentialDeadlock[],
+		cpuMs: null,
 	};
 	const v = verdict as VerdictMessage | null;
 	if (v) {
-		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false, potentialDeadlocks: v.potentialDeadlocks ?? [] };
+		return { ...base, outcome: v.outcome, detectedBy: v.detectedBy, elapsedMs: v.elapsedMs, cpuMs: v.cpuMs ?? null, witness: v.witness, error: v.error, returned: v.returned ?? null, killedByRunner: false, potentialDeadlocks: v.potentialDeadlocks ?? [] };
 	}
 	if (unrunnable) throw new UnrunnableError(`${file}: ${unrunnable}`);
 	if (startedAt === null) {

@@ -11,6 +11,7 @@ export function runResult(over: Partial<RunResult> = {}): RunResult {
 		outcome: 'deadlock',
 		detectedBy: 'cycle',
 		elapsedMs: 6.4,
+		cpuMs: null,
 		timeoutMs: 5000,
 		detect: true,
 		runtime: { name: 'CPython', version: '3.11.7' },

@@ -304,6 +304,8 @@ describe.concurrent('lock-order inversions (lockdep-style), reported on any verd
 		const r = await run('workload-solution');
 		expect(r.outcome, show(r)).toBe('completed');
 		expect(r.potentialDeadlocks).toEqual([]);
+		// The CPU time main() used, which bench/overhead.ts reads beside the wall time.
+		expect(r.cpuMs).toBeGreaterThan(0);
 	});
 });
 

@@ -458,6 +458,8 @@ describe.concurrent('Python harness: lock order (lockdep-style potential deadloc
 		const r = await run('lockorder_consistent.py');
 		expect(r.outcome, why(r)).toBe('completed');
 		expect(r.potentialDeadlocks).toEqual([]);
+		// The CPU time main() used, which bench/overhead.ts reads beside the wall time.
+		expect(r.cpuMs).toBeGreaterThan(0);
 	});
 });
 

@@ -44,6 +44,13 @@ let detection: Detection | null = null;
 let startedAt: number | null = null;
 let mainSettled = false;
 const elapsed = () => (startedAt === null ? 0 : performance.now() - startedAt);
+let cpuAtStart: NodeJS.CpuUsage | null = null;
+/** CPU milliseconds the process used since main() started (all threads: V8's helpers too). */
+const cpuMs = () => {
+	if (!cpuAtStart) return 0;
+	const { user, system } = process.cpuUsage(cpuAtStart);
+	return (user + system) / 1000;
+};
 
 /**
  * Writes the verdict (unless the watchdog already did) and ends the process. `elapsedMs` is when
@@ -51,7 +58,7 @@ const elapsed = () => (startedAt === null ? 0 : performance.now() - startedAt);
  */
 function finish(msg: Omit<VerdictMessage, 'type' | 'elapsedMs' | 'potentialDeadlocks'>, exitCode = 0, elapsedMs = elapsed()): void {
 	if (channel.decided()) return;
-	channel.verdict({ ...msg, elapsedMs, potentialDeadlocks: potentialDeadlocks() } as Omit<VerdictMessage, 'type'>);
+	channel.verdict({ ...msg, elapsedMs, cpuMs: cpuMs(), potentialDeadlocks: potentialDeadlocks() } as Omit<VerdictMessage, 'type'>);
 	process.exit(exitCode);
 }
 
@@ -123,6 +130,7 @@ process.on('exit', (code) => {
 		outcome: 'raised',
 		detectedBy: null,
 		elapsedMs: elapsed(),
+		cpuMs: cpuMs(),
 		witness: null,
 		error: { type: 'ProcessExit', message: `process.exit(${code}) was called before main() returned`, text: `process.exit(${code}) was called before main() returned` },
 		potentialDeadlocks: potentialDeadlocks(),
@@ -172,6 +180,7 @@ if (exitBeforeMain) {
 	process.exit(0);
 }
 channel.send({ type: 'started' });
+cpuAtStart = process.cpuUsage();
 startedAt = performance.now();
 watchdog.arm(startedAt);
 // Detection on: unref'd, so that it cannot hide quiescence. Off: ref'd, so that a drained loop

@@ -37,6 +37,7 @@ class Reporter:
     def started(self):
         """Says main() is about to be called and starts the clock that elapsedMs is measured by."""
         self._send({"type": "started"})
+        self._cpu_at_start = time.process_time()
         self._started_at = time.perf_counter()
         return self._started_at
 
@@ -71,6 +72,8 @@ class Reporter:
             "outcome": outcome,
             "detectedBy": detected_by,
             "elapsedMs": elapsed,
+            # CPU time of the whole process (every thread) since main() started: bench/overhead.ts.
+            "cpuMs": round((time.process_time() - self._cpu_at_start) * 1000, 3),
             "witness": witness,
             "error": error,
         }
