@@ -47,7 +47,16 @@ _StdCondition = type(
 )
 
 
-def _site_init(cls, keep_value=False):
+#: threading.Condition with the standard library's own notify and the instrumented wait: for a
+#: condition over an untracked lock, whose notifies primitives' notify would pass straight through.
+_PlainNotifyCondition = type("Condition", (threading.Condition,), {"notify": threading.Condition.notify, "__module__": "threading"})
+
+
+def _site_init(cls, keep_value=False, conditions=()):
+    """Wraps `cls.__init__` to record where each instance was made (`_tc_site`). The threading
+    Conditions named in `conditions` (attributes of the instance) that are over an untracked lock
+    get threading's own notify: the answer of notify's per-call test, taken once (a pool's idle
+    semaphore is released after every job)."""
     orig = cls.__init__
 
     def __init__(self, *args, **kwargs):
@@ -59,6 +68,10 @@ def _site_init(cls, keep_value=False):
             # proof is made then): the standard library's own wait and notify serve it.
             self._cond.__class__ = _StdCondition
             return
+        for attr in conditions:
+            cond = getattr(self, attr, None)
+            if type(cond) is threading.Condition and getattr(cond._lock, "_rec", None) is None:
+                cond.__class__ = _PlainNotifyCondition
         # Made by concurrent.futures or asyncio themselves (a Future's condition, a pool's
         # bookkeeping): created by the thousand, never named in a witness by their site.
         while caller is not None and caller.f_code.co_name == "__init__" and frames.is_stdlib(caller.f_code.co_filename):
@@ -253,10 +266,11 @@ def install():
     # guard their state with a plain lock (thread_locks._PRIMITIVE_INITS), so they get a site.
     for cls in (asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue, concurrent.futures.ThreadPoolExecutor):
         _site_init(cls)
-    for cls in (threading.Event, threading.Barrier, queue.Queue):
-        _site_init(cls)
+    for cls in (threading.Event, threading.Barrier):
+        _site_init(cls, conditions=("_cond",))
+    _site_init(queue.Queue, conditions=("not_empty", "not_full", "all_tasks_done"))
     _site_init(asyncio.locks.Semaphore, keep_value=True)
-    _site_init(threading.Semaphore, keep_value=True)
+    _site_init(threading.Semaphore, keep_value=True, conditions=("_cond",))
     _wrap_use(asyncio.queues.Queue, "put_nowait", "_tc_producers", _asyncio_agent)
     _wrap_use(asyncio.queues.Queue, "get_nowait", "_tc_consumers", _asyncio_agent)
     _wrap_use(queue.Queue, "put", "_tc_producers", waitgraph.current_thread_agent)
