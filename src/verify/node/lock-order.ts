@@ -31,6 +31,8 @@ export interface LockOrderLog {
 	potentialDeadlocks(): PotentialDeadlock[];
 }
 
+const NONE: Holding[] = [];
+
 /** Makes an empty log; `label` names a lock's class, `userFrames` keeps the program's own frames (innermost first). */
 export function createLockOrder(label: (record: LockRecord) => string, innermost: (frames: RawFrame[]) => Frame | null, userFrames: (frames: RawFrame[]) => RawFrame[] = (f) => f): LockOrderLog {
 	/** The section holding of each section context. */
@@ -83,7 +85,8 @@ export function createLockOrder(label: (record: LockRecord) => string, innermost
 	return {
 		taken(holding, requestContext, requestId, lastRequestId) {
 			if (holding.lock.type !== 'Mutex') return;
-			const held = heldBy(requestContext, holding, requestId);
+			// Nothing held anywhere (the common case: one lock at a time): nothing to pair with.
+			const held = sectionHeld.size || acquireHeld.size ? heldBy(requestContext, holding, requestId) : NONE;
 			if (holding.section) sectionHeld.set(holding.context, holding);
 			else acquireHeld.set(holding, lastRequestId);
 			if (!held.length) return;

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../facts.ts';
-import { runInContext } from './contexts.ts';
+import { enterContext } from './contexts.ts';
 import type { LockApi, LockRegistry, LockRequest, LockSpec, LockType } from './lock-registry.ts';
 import { waitForLock } from './probes.ts';
 import { displayPath, framePath } from './source-files.ts';
@@ -159,7 +159,8 @@ function patchMutexClass(Mutex: { prototype: object }, registry: LockRegistry, s
 		const section = registry.enterSection(request);
 		let how: 'returned' | 'raised' = 'raised';
 		try {
-			const value = await runInContext(section.context, () => section.run(callback as () => unknown));
+			enterContext(section.context); // resumed from the grant's await: see enterContext
+			const value = await section.run(callback as () => unknown);
 			how = 'returned';
 			return value;
 		} finally {
@@ -271,7 +272,8 @@ function patchSemaphoreClass(Semaphore: { prototype: object }, registry: LockReg
 			const section = registry.enterSection(request);
 			let how: 'returned' | 'raised' = 'raised';
 			try {
-				const result = await runInContext(section.context, () => section.run(() => callback(value)));
+				enterContext(section.context); // resumed from the grant's await: see enterContext
+				const result = await section.run(() => callback(value));
 				how = 'returned';
 				return result;
 			} finally {
