@@ -30,7 +30,7 @@ def install():
     task_waits = waitgraph.task_waits
     active = waitgraph.active
     note_event = waitgraph.note_event
-    live_stack = frames.live_stack
+    task_stack = frames.task_stack
     took = lockorder.took
     wants = lockorder.wants
     held = lockorder._held
@@ -70,7 +70,7 @@ def install():
         else:
             await orig_acquire(self)
         rec.owner = task
-        rec.acquired = live_stack(sys._getframe(1), task_only=True)
+        rec.acquired = task_stack(sys._getframe(1))
         active[rec.id] = rec
         if task is not None:
             took(task, rec)

@@ -123,7 +123,11 @@ def _classify(code):
 
 
 def add_boundaries(*codes):
-    """Frames with these codes (and everything outside them) are plumbing: live_stack stops there."""
+    """Frames with these codes (and everything outside them) are plumbing: live_stack stops there.
+    None may be a coroutine or generator: task_stack, which stops at the first frame that is not,
+    relies on it."""
+    if any(c.co_flags & _SUSPENDABLE for c in codes):
+        raise ValueError("a boundary must be a plain function (task_stack stops before any other)")
     _kind_codes.extend(codes)
     _kinds.update((id(c), BOUNDARY) for c in codes)
 
@@ -141,6 +145,23 @@ def live_stack(frame, task_only=False, limit=64):
             break
         code = frame.f_code
         if kinds.get(id(code)) == BOUNDARY or (task_only and not code.co_flags & _SUSPENDABLE):
+            break
+        append((code, -1 - frame.f_lasti))
+        frame = frame.f_back
+    return tuple(out)
+
+
+def task_stack(frame, limit=64):
+    """live_stack(frame, task_only=True), for the asyncio lock's acquire (it runs on every one):
+    the chain of coroutine and generator frames from `frame` outwards, innermost first. It needs
+    no boundary lookup: every boundary is a plain function (add_boundaries), where it stops anyway."""
+    out = []
+    append = out.append
+    for _ in range(limit):
+        if frame is None:
+            break
+        code = frame.f_code
+        if not code.co_flags & _SUSPENDABLE:
             break
         append((code, -1 - frame.f_lasti))
         frame = frame.f_back
