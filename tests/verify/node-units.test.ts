@@ -8,7 +8,7 @@ import { sectionsAwaiting } from '../../src/verify/node/sections.ts';
 import { displayPath } from '../../src/verify/node/source-files.ts';
 import { parseFrameLine, parseStack } from '../../src/verify/node/stack.ts';
 import { findCycle, findKnot } from '../../src/verify/node/wait-graph.ts';
-import type { TaskContext } from '../../src/verify/node/contexts.ts';
+import { childContext, currentContext, enterContext, MAIN_CONTEXT, runInContext, type TaskContext } from '../../src/verify/node/contexts.ts';
 import { holderAwaits } from '../../src/verify/node/holder-frames.ts';
 import type { Holding, LockRecord, LockRequest } from '../../src/verify/node/lock-registry.ts';
 import { createLockOrder } from '../../src/verify/node/lock-order.ts';
@@ -19,6 +19,38 @@ describe('parseHarnessArgs', () => {
 		expect(parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '500', '/s/x.ts'])).toEqual({ reportFd: 3, timeoutMs: 500, detect: true, exitBeforeMain: false, file: '/s/x.ts' });
 		expect(parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '500', '--no-detect', '--exit-before-main', '/s/x.ts'])).toMatchObject({ detect: false, exitBeforeMain: true });
 		expect(() => parseHarnessArgs(['--report-fd', '3', '--timeout-ms', '0', '/s/x.ts'])).toThrow(/--timeout-ms must be a positive whole number/);
+	});
+});
+
+describe('enterContext (a section entering its context where its runExclusive resumed)', () => {
+	it('holds for the rest of that async function and what it starts, never for its caller, the caller\'s later turns or other callbacks', async () => {
+		const section = childContext(MAIN_CONTEXT, { name: 'Store.rebuild' });
+		const seen: string[] = [];
+		await runInContext(MAIN_CONTEXT, async () => {
+			async function runExclusive(): Promise<void> {
+				await null; // the grant
+				enterContext(section);
+				seen.push(`section ${currentContext().name}`);
+				setImmediate(() => seen.push(`started by the section ${currentContext().name}`));
+				await null;
+				seen.push(`section after an await ${currentContext().name}`);
+			}
+			const running = runExclusive();
+			seen.push(`caller ${currentContext().name}`);
+			running.then(() => seen.push(`caller's then ${currentContext().name}`));
+			await running;
+			seen.push(`caller after the await ${currentContext().name}`);
+			await new Promise<void>((resolve) => setImmediate(() => resolve(void seen.push(`caller's immediate ${currentContext().name}`))));
+		});
+		expect(seen).toEqual([
+			'caller main',
+			'section Store.rebuild',
+			'section after an await Store.rebuild',
+			"caller's then main",
+			'caller after the await main',
+			'started by the section Store.rebuild',
+			"caller's immediate main",
+		]);
 	});
 });
 
