@@ -8,7 +8,9 @@
 // program (default: the seed's TypeScript programs declared `completed`), in this invocation,
 // valgrind's callgrind counts the instructions of the Node harness's main thread four times:
 // detection on and off, each once to the end and once stopped right before main() starts
-// (--exit-before-main). main()'s count is the difference, and the baseline is detection off.
+// (--exit-before-main). main()'s count is the difference, and the baseline is detection off; the
+// last four columns are the counts before main() (start: the harness installing itself) and of
+// the whole run, so a cost moved out of main() would show there.
 // V8 runs --predictable (single-threaded: its garbage collector and compilers work on the counted
 // thread, in the same order every time) with a fixed --random-seed, and every run starts from the
 // same compiled-code cache (warmed by a run outside valgrind). Counted instructions include what
@@ -72,7 +74,7 @@ async function count(file: string, detect: boolean, whole: boolean): Promise<num
 const millions = (n: number) => `${(n / 1e6).toFixed(1)}M`;
 const lpad = (s: string, n: number) => s.padStart(n);
 console.log('bench/instructions: main-thread instructions of main(), detection on and off (callgrind, V8 --predictable)\n');
-console.log(`  ${'program'.padEnd(56)} ${lpad('on', 10)} ${lpad('off', 10)} ${lpad('on/off', 8)} ${lpad('overhead', 9)}`);
+console.log(`  ${'program'.padEnd(56)} ${lpad('on', 10)} ${lpad('off', 10)} ${lpad('on/off', 8)} ${lpad('overhead', 9)} ${lpad('start on', 10)} ${lpad('start off', 10)} ${lpad('whole on', 10)} ${lpad('whole off', 10)}`);
 try {
 	for (const file of programs) {
 		// Warm the compiled-code cache both ways, outside valgrind, so that no counted run compiles it.
@@ -81,7 +83,7 @@ try {
 		const [offWhole, offStart] = await Promise.all([count(file, false, true), count(file, false, false)]);
 		const on = onWhole - onStart;
 		const off = offWhole - offStart;
-		console.log(`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(millions(on), 10)} ${lpad(millions(off), 10)} ${lpad((on / off).toFixed(3), 8)} ${lpad(`${((on / off - 1) * 100).toFixed(1)}%`, 9)}`);
+		console.log(`  ${file.slice(ROOT.length).padEnd(56)} ${lpad(millions(on), 10)} ${lpad(millions(off), 10)} ${lpad((on / off).toFixed(3), 8)} ${lpad(`${((on / off - 1) * 100).toFixed(1)}%`, 9)} ${lpad(millions(onStart), 10)} ${lpad(millions(offStart), 10)} ${lpad(millions(onWhole), 10)} ${lpad(millions(offWhole), 10)}`);
 	}
 } finally {
 	rmSync(work, { recursive: true, force: true });
