@@ -6,7 +6,7 @@ import { loadCatalog } from '../../src/catalog/load-catalog.ts';
 import { axeViolations } from '../support/axe.ts';
 import { browserTestsCanRun } from '../support/chromium.ts';
 import { ROOT } from '../support/paths.ts';
-import { collectPageErrors, startSite, themedContext, type SiteSession } from '../support/site-server.ts';
+import { collectPageErrors, openSearch, startSite, themedContext, type SiteSession } from '../support/site-server.ts';
 
 const SEED = 'asyncio-lock-non-reentrant-deadlock';
 const THEMES = ['light', 'dark'] as const;
@@ -61,7 +61,7 @@ describe.skipIf(!canRun)('every page, in both themes', () => {
 
 			it('the open search dialog, with results, has no violation', async () => {
 				await visit('/');
-				await page.getByRole('button', { name: 'Search' }).click();
+				await openSearch(page);
 				await page.locator('#starlight__search input').fill('deadlock');
 				await page.locator('#starlight__search .pagefind-ui__result').first().waitFor();
 				expect(await page.getByRole('dialog').isVisible()).toBe(true);

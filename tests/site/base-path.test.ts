@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load-catalog.ts';
 import { buildEnv } from '../support/build-env.ts';
 import { browserTestsCanRun, launchChromium } from '../support/chromium.ts';
+import { openSearch } from '../support/site-server.ts';
 import { Page } from '../support/html.ts';
 import { ROOT } from '../support/paths.ts';
 
@@ -136,7 +137,7 @@ describe(`the site built with SITE_URL=${SITE_URL} (base path ${BASE})`, () => {
 		it('finds a trap through search, and its result opens under the base path', async () => {
 			const page = await browser.newPage();
 			await page.goto(origin + BASE);
-			await page.getByRole('button', { name: 'Search' }).click();
+			await openSearch(page);
 			await page.locator('#starlight__search input').fill('reentrant');
 			const result = page.locator(`#starlight__search a[href*="/traps/${SEED}/"]`).first();
 			await result.waitFor({ timeout: 10_000 });

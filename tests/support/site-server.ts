@@ -53,3 +53,27 @@ export function collectPageErrors(page: Page): string[] {
 export function themedContext(browser: Browser, theme: 'light' | 'dark', options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
 	return browser.newContext({ colorScheme: theme, ...options });
 }
+
+/** How long Pagefind's search box may take to appear: Starlight mounts it when the page is first idle after loading. */
+const SEARCH_READY_MS = 45_000;
+
+/**
+ * Opens the search dialog from its button and resolves once Pagefind's search box is in it.
+ * Starlight mounts the box in an idle callback after the page loaded, so it can come after the
+ * dialog opened; if it never comes, the error says what the page had loaded, for the next look.
+ */
+export async function openSearch(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Search' }).click();
+	try {
+		await page.locator('#starlight__search input').waitFor({ timeout: SEARCH_READY_MS });
+	} catch (error) {
+		const state = await page.evaluate(() => ({
+			readyState: document.readyState,
+			dialogOpen: document.querySelector('dialog')?.open ?? false,
+			pagefindMounted: Boolean(document.querySelector('#starlight__search .pagefind-ui')),
+			searchElementDefined: Boolean(customElements.get('site-search')),
+			loaded: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname),
+		}));
+		throw new Error(`Pagefind's search box did not appear within ${SEARCH_READY_MS} ms of opening the search dialog: ${JSON.stringify(state)} (${(error as Error).message.split('\n')[0]})`);
+	}
+}
