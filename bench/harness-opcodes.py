@@ -9,7 +9,8 @@ gives them), in this invocation: one run
 with detection off counts every opcode main() executes (the program's own code and the standard
 library: the baseline), one run with detection on counts the opcodes executed in the harness's
 own functions. It prints both, the harness's opcodes per program opcode, and the harness
-functions that run the most, with how often each was called. Only main() counts (from the harness's clock start to the verdict).
+functions that run the most, with how often each was called. Only main() counts (from the
+harness's clock start to the verdict).
 
 The detection-on run traces harness frames only: a program frame keeps no tracer function of its
 own, so the harness runs the paths it runs untraced (thread_locks marks the frames that take a

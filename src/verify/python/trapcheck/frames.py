@@ -137,14 +137,16 @@ def live_stack(frame, task_only=False, limit=64):
     (cheap to take; lines are worked out by to_frames). With `task_only` it stops at the first
     frame that is not a coroutine or generator: the edge of an asyncio task. It always stops at
     a boundary (event-loop or thread-bootstrap plumbing)."""
+    if task_only:
+        return task_stack(frame, limit)
     out = []
     append = out.append
     kinds = _kinds
-    for _ in range(limit):  # fewer bytecodes per frame than a counter: this runs on every acquire
+    for _ in range(limit):  # fewer bytecodes per frame than a counter
         if frame is None:
             break
         code = frame.f_code
-        if kinds.get(id(code)) == BOUNDARY or (task_only and not code.co_flags & _SUSPENDABLE):
+        if kinds.get(id(code)) == BOUNDARY:
             break
         append((code, -1 - frame.f_lasti))
         frame = frame.f_back
@@ -152,8 +154,8 @@ def live_stack(frame, task_only=False, limit=64):
 
 
 def task_stack(frame, limit=64):
-    """live_stack(frame, task_only=True), for the asyncio lock's acquire (it runs on every one):
-    the chain of coroutine and generator frames from `frame` outwards, innermost first. It needs
+    """live_stack(frame, task_only=True), called directly by the asyncio lock's acquire (it runs
+    on every one): the chain of coroutine and generator frames from `frame` outwards, innermost first. It needs
     no boundary lookup: every boundary is a plain function (add_boundaries), where it stops anyway."""
     out = []
     append = out.append
