@@ -5,7 +5,12 @@
  * claim a deadlock that the run without detectors does not have.
  */
 import { ChildProcess } from 'node:child_process';
+import { Socket as UdpSocket } from 'node:dgram';
+import { unwatchFile, watch, watchFile } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { Server, Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 interface Pending {
@@ -38,10 +43,42 @@ function track(proto: { unref(): unknown }, what: string, alive: (self: never) =
 	};
 }
 
+/** True while an unref'd UDP socket is bound and open (`address()` throws otherwise). */
+function udpBound(socket: UdpSocket | null): boolean {
+	if (socket === null) return false;
+	try {
+		socket.address();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Tracks the unref() of file watchers (fs.watch, fs.watchFile), whose classes Node does not
+ * export: their prototypes are taken from a watcher made and closed at once. A watcher is alive
+ * until Node drops its handle; should that field ever be missing, it counts as alive (the claim
+ * waits, which is never unsound).
+ */
+function trackFileWatchers(): void {
+	const here = fileURLToPath(import.meta.url);
+	const alive = (w: { _handle?: unknown } | null) => w !== null && w._handle !== null;
+	try {
+		const watcher = watch(dirname(here));
+		watcher.close();
+		track(Object.getPrototypeOf(watcher), "an unref'd fs.watch() watcher", alive);
+	} catch {
+		// No watcher could be made here (inotify limits): the program cannot make one either.
+	}
+	const statWatcher = watchFile(here, () => {});
+	unwatchFile(here);
+	track(Object.getPrototypeOf(statWatcher), "an unref'd fs.watchFile() watcher", alive);
+}
+
 /**
  * Starts tracking unref'd timers (including `node:timers/promises` with `{ ref: false }` and
- * `AbortSignal.timeout()`), child processes and worker threads. Sockets and servers are not
- * tracked (see README.md here).
+ * `AbortSignal.timeout()`), child processes, worker threads, sockets and servers (TCP, HTTP, TLS,
+ * UDP: a process the program does not track may still connect or send) and file watchers.
  */
 export function trackUnrefs(): void {
 	const probe = setTimeout(() => {}, 0);
@@ -52,6 +89,10 @@ export function trackUnrefs(): void {
 	clearImmediate(immediate);
 	track(Object.getPrototypeOf(immediate), "an unref'd setImmediate()", (i: { _destroyed?: boolean } | null) => i !== null && i._destroyed === false);
 	track(ChildProcess.prototype, 'an unref\'d child process', (c: ChildProcess | null) => c !== null && c.exitCode === null && c.signalCode === null);
+	track(Server.prototype, "an unref'd server", (server: Server | null) => server !== null && server.listening);
+	track(Socket.prototype, "an unref'd socket", (socket: Socket | null) => socket !== null && !socket.destroyed);
+	track(UdpSocket.prototype, "an unref'd UDP socket", udpBound);
+	trackFileWatchers();
 	const workers = new WeakSet<Worker>();
 	track(Worker.prototype, 'an unref\'d worker thread', (w: Worker | null) => w !== null && !workers.has(w));
 	const originalEmit = Worker.prototype.emit;
