@@ -314,10 +314,10 @@ const STUCK = [
 	'nested-run-exclusive', 'nested-acquire', 'abba', 'never-settles', 'stuck-with-interval', 'late-await', 'return-without-await', 'all-settled',
 	'wait-for-unlock', 'commonjs-require', 'workload-deadlock', 'child-process', 'semaphore-permits-stuck', 'semaphore-weighted-stuck',
 	'promise-only-blocked-settles', 'leaked-lock', 'leaked-by-section', 'never-settles-with-interval', 'main-holds-acquire',
-	'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-all-closed',
+	'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-all-closed',
 ];
 /** Stuck, but something else keeps running (an interval, a child) or stays open (an unref'd server) that could still release a lock: no proof, a timeout. */
-const BUSY = ['stuck-with-interval', 'child-process', 'never-settles-with-interval', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile'];
+const BUSY = ['stuck-with-interval', 'child-process', 'never-settles-with-interval', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener'];
 
 /** Fixtures that look close to stuck but are not: each must complete, with detection on and off. */
 const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'stuck-in-background', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent'];
@@ -375,10 +375,10 @@ describe.concurrent('no proof where there is no deadlock', () => {
 		expect(on.returned).toEqual(['timer', 'promise timer', 'promise immediate', 'abort signal', 'interval']);
 	});
 
-	it("unref'd servers, sockets, UDP sockets and file watchers still open withhold quiescence; closed, they do not", async () => {
+	it("unref'd servers, sockets, UDP sockets, file watchers and signal listeners still open withhold quiescence; closed, they do not", async () => {
 		// Each could still be woken by a process the program does not track (a client, a peer, a
-		// writer of the file): a claim that nothing can wake main() would not be proven.
-		const open = ['unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile'];
+		// writer of the file, a sender of the signal): a claim that nothing can wake main() would not be proven.
+		const open = ['unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener'];
 		const [closed, ...runs] = await Promise.all([run('unref-all-closed'), ...open.map((name) => run(name, 1000))]);
 		for (const r of runs) expect(r.outcome, show(r)).toBe('timeout');
 		expect(closed.outcome, show(closed)).toBe('deadlock');

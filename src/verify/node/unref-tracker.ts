@@ -9,6 +9,7 @@ import { Socket as UdpSocket } from 'node:dgram';
 import { unwatchFile, watch, watchFile } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { Server, Socket } from 'node:net';
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -146,8 +147,19 @@ function aliveWhile(result: unknown): () => boolean {
 	return () => !done;
 }
 
-/** What the program left unref'd that is still pending and could wake a task. */
+const SIGNALS = Object.keys(constants.signals) as NodeJS.Signals[];
+
+/**
+ * The signals the program listens for. Node keeps a signal's watcher unref'd, so a listener does
+ * not keep the loop alive, yet a signal from any process (one the program does not track, such
+ * as a sender started through a shell that has exited) runs it.
+ */
+function signalListeners(): string[] {
+	return SIGNALS.filter((name) => process.listenerCount(name) > 0).map((name) => `a listener for ${name}`);
+}
+
+/** What the program left unref'd that is still pending and could wake a task (signal listeners included). */
 export function pendingUnrefs(): string[] {
 	for (let i = pending.length - 1; i >= 0; i--) if (!pending[i].alive()) pending.splice(i, 1);
-	return [...new Set(pending.map((p) => p.what))];
+	return [...new Set(pending.map((p) => p.what)), ...signalListeners()];
 }
