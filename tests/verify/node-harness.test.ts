@@ -314,13 +314,13 @@ const STUCK = [
 	'nested-run-exclusive', 'nested-acquire', 'abba', 'never-settles', 'stuck-with-interval', 'late-await', 'return-without-await', 'all-settled',
 	'wait-for-unlock', 'commonjs-require', 'workload-deadlock', 'child-process', 'semaphore-permits-stuck', 'semaphore-weighted-stuck',
 	'promise-only-blocked-settles', 'leaked-lock', 'leaked-by-section', 'never-settles-with-interval', 'main-holds-acquire',
-	'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-all-closed',
+	'atomics-wait-async-forever', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-all-closed',
 ];
 /** Stuck, but something else keeps running (an interval, a child) or stays open (an unref'd server) that could still release a lock: no proof, a timeout. */
 const BUSY = ['stuck-with-interval', 'child-process', 'never-settles-with-interval', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener'];
 
 /** Fixtures that look close to stuck but are not: each must complete, with detection on and off. */
-const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'stuck-in-background', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent'];
+const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'stuck-in-background', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent', 'atomics-wait-async-timeout'];
 
 describe.concurrent('no proof where there is no deadlock', () => {
 	it('nested runExclusive calls the holder does not wait for (fire-and-forget, awaited later, raced, Promise.all failing first) complete', async () => {

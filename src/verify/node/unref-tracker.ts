@@ -77,9 +77,10 @@ function trackFileWatchers(): void {
 }
 
 /**
- * Starts tracking unref'd timers (including `node:timers/promises` with `{ ref: false }` and
- * `AbortSignal.timeout()`), child processes, worker threads, sockets and servers (TCP, HTTP, TLS,
- * UDP: a process the program does not track may still connect or send) and file watchers.
+ * Starts tracking unref'd timers (including `node:timers/promises` with `{ ref: false }`,
+ * `AbortSignal.timeout()` and `Atomics.waitAsync()` with a timeout), child processes, worker
+ * threads, sockets and servers (TCP, HTTP, TLS, UDP: a process the program does not track may
+ * still connect or send) and file watchers.
  */
 export function trackUnrefs(): void {
 	const probe = setTimeout(() => {}, 0);
@@ -121,6 +122,24 @@ export function trackUnrefs(): void {
 	wrap(timersPromises, 'setInterval', 2, "an unref'd setInterval() from node:timers/promises");
 	wrap(timersPromises.scheduler, 'wait', 1, "an unref'd scheduler.wait() from node:timers/promises");
 	syncBuiltinESMExports();
+
+	// Atomics.waitAsync() with a timeout resolves when it runs out, from a timer Node does not count.
+	// Without one, only an Atomics.notify() can end it: from this thread (code that has to run
+	// first) or a worker (tracked above, or ref'd and keeping the loop alive).
+	const waitAsync = Atomics.waitAsync;
+	if (typeof waitAsync === 'function') {
+		const wrapped = {
+			waitAsync(this: unknown, array: Int32Array, index: number, value: number, timeout?: number) {
+				const result = waitAsync.call(Atomics, array, index, value, timeout);
+				// NaN and +Infinity wait forever; a timeout that is not a number is not converted here
+				// (that could run the program's code twice) and counts as one that runs out.
+				const forever = timeout === undefined || timeout === Infinity || Number.isNaN(timeout);
+				if (result.async && !forever && !quiet) pending.push({ what: 'an Atomics.waitAsync() with a timeout', alive: aliveWhile(result.value) });
+				return result;
+			},
+		}.waitAsync;
+		Object.defineProperty(Atomics, 'waitAsync', { value: wrapped, writable: true, configurable: true, enumerable: false });
+	}
 
 	const timeoutSignal = AbortSignal.timeout.bind(AbortSignal);
 	AbortSignal.timeout = function timeout(delay: number) {
