@@ -314,10 +314,10 @@ const STUCK = [
 	'nested-run-exclusive', 'nested-acquire', 'abba', 'never-settles', 'stuck-with-interval', 'late-await', 'return-without-await', 'all-settled',
 	'wait-for-unlock', 'commonjs-require', 'workload-deadlock', 'child-process', 'semaphore-permits-stuck', 'semaphore-weighted-stuck',
 	'promise-only-blocked-settles', 'leaked-lock', 'leaked-by-section', 'never-settles-with-interval', 'main-holds-acquire',
-	'atomics-wait-async-forever', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-all-closed',
+	'atomics-wait-async-forever', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-open-non-persistent-watchers', 'unref-all-closed',
 ];
 /** Stuck, but something else keeps running (an interval, a child) or stays open (an unref'd server) that could still release a lock: no proof, a timeout. */
-const BUSY = ['stuck-with-interval', 'child-process', 'never-settles-with-interval', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener'];
+const BUSY = ['stuck-with-interval', 'child-process', 'never-settles-with-interval', 'unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-open-non-persistent-watchers'];
 
 /** Fixtures that look close to stuck but are not: each must complete, with detection on and off. */
 const NOT_STUCK = ['fire-and-forget', 'acquire-not-stuck', 'stuck-in-background', 'unref-timer', 'semaphore-not-stuck', 'wait-for-unlock-released-later', 'promise-settled-outside', 'lock-order-inversion', 'lock-order-consistent', 'atomics-wait-async-timeout'];
@@ -378,7 +378,7 @@ describe.concurrent('no proof where there is no deadlock', () => {
 	it("unref'd servers, sockets, UDP sockets, file watchers and signal listeners still open withhold quiescence; closed, they do not", async () => {
 		// Each could still be woken by a process the program does not track (a client, a peer, a
 		// writer of the file, a sender of the signal): a claim that nothing can wake main() would not be proven.
-		const open = ['unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener'];
+		const open = ['unref-open-server', 'unref-open-socket', 'unref-open-udp', 'unref-open-watch', 'unref-open-watchfile', 'unref-open-signal-listener', 'unref-open-non-persistent-watchers'];
 		const [closed, ...runs] = await Promise.all([run('unref-all-closed'), ...open.map((name) => run(name, 1000))]);
 		for (const r of runs) expect(r.outcome, show(r)).toBe('timeout');
 		expect(closed.outcome, show(closed)).toBe('deadlock');

@@ -12,6 +12,7 @@ import { Server, Socket } from 'node:net';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { types } from 'node:util';
 import { Worker } from 'node:worker_threads';
 
 interface Pending {
@@ -77,10 +78,52 @@ function trackFileWatchers(): void {
 }
 
 /**
+ * True when `options` may hold `persistent: false`, read without running the program's code: a
+ * data property `false` found on it or a prototype, or an accessor or proxy on the way (which
+ * may give false; counted as if it did, so the claim waits, which is never unsound).
+ */
+function mayBeNonPersistent(options: unknown): boolean {
+	for (let o = options; o !== null && typeof o === 'object'; o = Object.getPrototypeOf(o)) {
+		if (types.isProxy(o)) return true;
+		const d = Object.getOwnPropertyDescriptor(o, 'persistent');
+		if (d) return !('value' in d) || d.value === false;
+	}
+	return false;
+}
+
+/**
+ * Tracks watchers made with `persistent: false`, which Node unrefs without calling unref(): an
+ * `fs.watch()` or `fs.watchFile()` watcher until it is closed (see trackFileWatchers), an
+ * `fs/promises` watch() until its iterator is closed.
+ */
+function trackNonPersistentWatchers(): void {
+	const load = createRequire(import.meta.url);
+	const fs = load('node:fs') as Record<string, (...args: unknown[]) => unknown>;
+	const fsPromises = load('node:fs/promises') as Record<string, (...args: unknown[]) => unknown>;
+	const handleOpen = (w: unknown) => () => (w as { _handle?: unknown })._handle !== null;
+	const wrap = (owner: Record<string, (...args: unknown[]) => unknown>, name: string, what: string, alive: (result: unknown) => () => boolean) => {
+		const original = owner[name];
+		const wrapped = {
+			[name](this: unknown) {
+				const result = original.apply(this, arguments as unknown as unknown[]);
+				if (!quiet && mayBeNonPersistent(arguments[1])) pending.push({ what, alive: alive(result) });
+				return result;
+			},
+		}[name];
+		Object.defineProperty(wrapped, 'length', { value: original.length });
+		owner[name] = wrapped;
+	};
+	wrap(fs, 'watch', 'an fs.watch() watcher with persistent: false', handleOpen);
+	wrap(fs, 'watchFile', 'an fs.watchFile() watcher with persistent: false', handleOpen);
+	wrap(fsPromises, 'watch', 'an fs/promises watch() with persistent: false', aliveWhile);
+	syncBuiltinESMExports();
+}
+
+/**
  * Starts tracking unref'd timers (including `node:timers/promises` with `{ ref: false }`,
  * `AbortSignal.timeout()` and `Atomics.waitAsync()` with a timeout), child processes, worker
  * threads, sockets and servers (TCP, HTTP, TLS, UDP: a process the program does not track may
- * still connect or send) and file watchers.
+ * still connect or send) and file watchers (unref'd, or made with `persistent: false`).
  */
 export function trackUnrefs(): void {
 	const probe = setTimeout(() => {}, 0);
@@ -95,6 +138,7 @@ export function trackUnrefs(): void {
 	track(Socket.prototype, "an unref'd socket", (socket: Socket | null) => socket !== null && !socket.destroyed);
 	track(UdpSocket.prototype, "an unref'd UDP socket", udpBound);
 	trackFileWatchers();
+	trackNonPersistentWatchers();
 	const workers = new WeakSet<Worker>();
 	track(Worker.prototype, 'an unref\'d worker thread', (w: Worker | null) => w !== null && !workers.has(w));
 	const originalEmit = Worker.prototype.emit;
