@@ -5,10 +5,10 @@
  * claim a deadlock that the run without detectors does not have.
  */
 import { ChildProcess } from 'node:child_process';
-import { Socket as UdpSocket } from 'node:dgram';
+import type * as Dgram from 'node:dgram';
 import { unwatchFile, watch, watchFile } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
-import { Server, Socket } from 'node:net';
+import type * as Net from 'node:net';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,7 @@ function track(proto: { unref(): unknown }, what: string, alive: (self: never) =
 }
 
 /** True while an unref'd UDP socket is bound and open (`address()` throws otherwise). */
-function udpBound(socket: UdpSocket | null): boolean {
+function udpBound(socket: Dgram.Socket | null): boolean {
 	if (socket === null) return false;
 	try {
 		socket.address();
@@ -134,9 +134,13 @@ export function trackUnrefs(): void {
 	clearImmediate(immediate);
 	track(Object.getPrototypeOf(immediate), "an unref'd setImmediate()", (i: { _destroyed?: boolean } | null) => i !== null && i._destroyed === false);
 	track(ChildProcess.prototype, 'an unref\'d child process', (c: ChildProcess | null) => c !== null && c.exitCode === null && c.signalCode === null);
-	track(Server.prototype, "an unref'd server", (server: Server | null) => server !== null && server.listening);
-	track(Socket.prototype, "an unref'd socket", (socket: Socket | null) => socket !== null && !socket.destroyed);
-	track(UdpSocket.prototype, "an unref'd UDP socket", udpBound);
+	// Loaded here, not imported: with detection off the harness loads no module the program does not.
+	const load = createRequire(import.meta.url);
+	const net = load('node:net') as typeof Net;
+	const dgram = load('node:dgram') as typeof Dgram;
+	track(net.Server.prototype, "an unref'd server", (server: Net.Server | null) => server !== null && server.listening);
+	track(net.Socket.prototype, "an unref'd socket", (socket: Net.Socket | null) => socket !== null && !socket.destroyed);
+	track(dgram.Socket.prototype, "an unref'd UDP socket", udpBound);
 	trackFileWatchers();
 	trackNonPersistentWatchers();
 	const workers = new WeakSet<Worker>();
