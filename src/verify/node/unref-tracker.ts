@@ -1,8 +1,9 @@
 /**
- * Unref'd timers and processes the program still has pending. Node ignores them when deciding to
- * exit, so `beforeExit` fires while they could still wake a waiting task; with detection off the
- * harness keeps the process alive and they do fire. Quiescence must wait for them, or it would
- * claim a deadlock that the run without detectors does not have.
+ * Unref'd timers, processes and handles, and signal listeners, the program still has pending.
+ * Node ignores them when deciding to exit, so `beforeExit` fires while they could still wake a
+ * waiting task; with detection off the harness keeps the process alive and they do fire (a
+ * handle or a listener by way of a process the program does not track). Quiescence must wait for
+ * them, or it would claim a deadlock that the run without detectors does not have.
  */
 import { ChildProcess } from 'node:child_process';
 import type * as Dgram from 'node:dgram';
