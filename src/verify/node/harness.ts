@@ -7,7 +7,7 @@
  *
  * With detection on, a deadlock is proven by a wait-for cycle (a knot) between runExclusive sections
  * (detector.ts) or by quiescence (quiescence.ts); otherwise the run ends in `timeout`. With
- * detection off nothing is patched and a ref'd timer keeps the process up until the timeout.
+ * detection off nothing is patched, and a drained loop is kept turning until the timeout.
  */
 import { dirname } from 'node:path';
 import { inspect } from 'node:util';
@@ -21,7 +21,7 @@ import { installDetection, type Detection } from './detection.ts';
 import type { CycleProof } from './detector.ts';
 import { describeThrown } from './errors.ts';
 import { loadSnippet } from './load-snippet.ts';
-import { watchQuiescence } from './quiescence.ts';
+import { POLL_MS, watchQuiescence } from './quiescence.ts';
 import { REASON } from './witness-builder.ts';
 import { sourceLines } from './source-files.ts';
 import { pendingUnrefs, unrefOwn } from './unref-tracker.ts';
@@ -183,18 +183,26 @@ channel.send({ type: 'started' });
 cpuAtStart = process.cpuUsage();
 startedAt = performance.now();
 watchdog.arm(startedAt);
-// Detection on: unref'd, so that it cannot hide quiescence. Off: ref'd, so that a drained loop
-// does not end the run early (Node would exit 0 or 13 with main() pending). Timers run on the
-// loop's millisecond clock and may fire a fraction early: the verdict waits for the full timeout.
+// Unref'd, so that it cannot hide a drained loop. Timers run on the loop's millisecond clock and
+// may fire a fraction early: the verdict waits for the full timeout.
 const armTimeout = (ms: number) => {
 	const timer = setTimeout(() => {
 		const left = timeoutMs - elapsed();
 		if (left > 0) armTimeout(Math.ceil(left));
 		else void onTimeout();
 	}, ms);
-	if (detection) unrefOwn(timer);
+	unrefOwn(timer);
 };
 armTimeout(timeoutMs);
+// Off: once the loop has drained with main() pending (Node would exit 0 or 13 there), it is kept
+// turning, one turn every POLL_MS until the timeout, as detection on does while unref'd work is
+// pending (quiescence.ts): unref'd timers and immediates the program still has then run as they
+// do with detection on. `beforeExit` fires as in Node, so the program's own listeners run too.
+if (!detection) {
+	process.on('beforeExit', () => {
+		if (!mainSettled && !channel.decided()) setTimeout(() => {}, POLL_MS);
+	});
+}
 
 const completed = (value: unknown) => {
 	mainSettled = true;

@@ -6,7 +6,7 @@
  */
 
 /** How often the loop is kept turning while unref'd work of the program is still pending. */
-const POLL_MS = 20;
+export const POLL_MS = 20;
 
 export interface QuiescenceOptions {
 	/** main() has not settled and no verdict was written. */
