@@ -21,7 +21,7 @@ import { installDetection, type Detection } from './detection.ts';
 import type { CycleProof } from './detector.ts';
 import { describeThrown } from './errors.ts';
 import { loadSnippet } from './load-snippet.ts';
-import { POLL_MS, watchQuiescence } from './quiescence.ts';
+import { keepDrainedLoopTurning, watchQuiescence } from './quiescence.ts';
 import { REASON } from './witness-builder.ts';
 import { sourceLines } from './source-files.ts';
 import { pendingUnrefs, unrefOwn } from './unref-tracker.ts';
@@ -194,15 +194,7 @@ const armTimeout = (ms: number) => {
 	unrefOwn(timer);
 };
 armTimeout(timeoutMs);
-// Off: once the loop has drained with main() pending (Node would exit 0 or 13 there), it is kept
-// turning, one turn every POLL_MS until the timeout, as detection on does while unref'd work is
-// pending (quiescence.ts): unref'd timers and immediates the program still has then run as they
-// do with detection on. `beforeExit` fires as in Node, so the program's own listeners run too.
-if (!detection) {
-	process.on('beforeExit', () => {
-		if (!mainSettled && !channel.decided()) setTimeout(() => {}, POLL_MS);
-	});
-}
+if (!detection) keepDrainedLoopTurning(() => !mainSettled && !channel.decided());
 
 const completed = (value: unknown) => {
 	mainSettled = true;

@@ -46,6 +46,31 @@ function track(proto: { unref(): unknown }, what: string, alive: (self: never) =
 	};
 }
 
+const load = createRequire(import.meta.url);
+
+/** True while a file watcher's handle is open (Node sets `_handle` to null on close; a missing field counts as open). */
+const handleOpen = (w: { _handle?: unknown } | null) => w !== null && w._handle !== null;
+
+/**
+ * Replaces `owner[name]` (when it is a function) by one that calls it and, when `counts` says so
+ * of its arguments, counts its result as pending while `alive(result)` says so. Named and sized
+ * as the original. `arguments` rather than a rest parameter: timers/promises' run on every
+ * `await setTimeout()`.
+ */
+function countCalls(owner: Record<string, unknown> | undefined, name: string, what: string, counts: (args: IArguments) => boolean, alive: (result: unknown) => () => boolean): void {
+	const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
+	if (!owner || typeof original !== 'function') return;
+	const wrapped = {
+		[name](this: unknown) {
+			const result = original.apply(this, arguments as unknown as unknown[]);
+			if (!quiet && counts(arguments)) pending.push({ what, alive: alive(result) });
+			return result;
+		},
+	}[name];
+	Object.defineProperty(wrapped, 'length', { value: original.length });
+	owner[name] = wrapped;
+}
+
 /** True while an unref'd UDP socket is bound and open (`address()` throws otherwise). */
 function udpBound(socket: Dgram.Socket | null): boolean {
 	if (socket === null) return false;
@@ -65,17 +90,16 @@ function udpBound(socket: Dgram.Socket | null): boolean {
  */
 function trackFileWatchers(): void {
 	const here = fileURLToPath(import.meta.url);
-	const alive = (w: { _handle?: unknown } | null) => w !== null && w._handle !== null;
 	try {
 		const watcher = watch(dirname(here));
 		watcher.close();
-		track(Object.getPrototypeOf(watcher), "an unref'd fs.watch() watcher", alive);
+		track(Object.getPrototypeOf(watcher), "an unref'd fs.watch() watcher", handleOpen);
 	} catch {
 		// No watcher could be made here (inotify limits): the program cannot make one either.
 	}
 	const statWatcher = watchFile(here, () => {});
 	unwatchFile(here);
-	track(Object.getPrototypeOf(statWatcher), "an unref'd fs.watchFile() watcher", alive);
+	track(Object.getPrototypeOf(statWatcher), "an unref'd fs.watchFile() watcher", handleOpen);
 }
 
 /**
@@ -98,25 +122,13 @@ function mayBeNonPersistent(options: unknown): boolean {
  * `fs/promises` watch() until its iterator is closed.
  */
 function trackNonPersistentWatchers(): void {
-	const load = createRequire(import.meta.url);
-	const fs = load('node:fs') as Record<string, (...args: unknown[]) => unknown>;
-	const fsPromises = load('node:fs/promises') as Record<string, (...args: unknown[]) => unknown>;
-	const handleOpen = (w: unknown) => () => (w as { _handle?: unknown })._handle !== null;
-	const wrap = (owner: Record<string, (...args: unknown[]) => unknown>, name: string, what: string, alive: (result: unknown) => () => boolean) => {
-		const original = owner[name];
-		const wrapped = {
-			[name](this: unknown) {
-				const result = original.apply(this, arguments as unknown as unknown[]);
-				if (!quiet && mayBeNonPersistent(arguments[1])) pending.push({ what, alive: alive(result) });
-				return result;
-			},
-		}[name];
-		Object.defineProperty(wrapped, 'length', { value: original.length });
-		owner[name] = wrapped;
-	};
-	wrap(fs, 'watch', 'an fs.watch() watcher with persistent: false', handleOpen);
-	wrap(fs, 'watchFile', 'an fs.watchFile() watcher with persistent: false', handleOpen);
-	wrap(fsPromises, 'watch', 'an fs/promises watch() with persistent: false', aliveWhile);
+	const fs = load('node:fs') as Record<string, unknown>;
+	const fsPromises = load('node:fs/promises') as Record<string, unknown>;
+	const nonPersistent = (args: IArguments) => mayBeNonPersistent(args[1]);
+	const whileOpen = (watcher: unknown) => () => handleOpen(watcher as { _handle?: unknown });
+	countCalls(fs, 'watch', 'an fs.watch() watcher with persistent: false', nonPersistent, whileOpen);
+	countCalls(fs, 'watchFile', 'an fs.watchFile() watcher with persistent: false', nonPersistent, whileOpen);
+	countCalls(fsPromises, 'watch', 'an fs/promises watch() with persistent: false', nonPersistent, aliveWhile);
 	syncBuiltinESMExports();
 }
 
@@ -136,7 +148,6 @@ export function trackUnrefs(): void {
 	track(Object.getPrototypeOf(immediate), "an unref'd setImmediate()", (i: { _destroyed?: boolean } | null) => i !== null && i._destroyed === false);
 	track(ChildProcess.prototype, 'an unref\'d child process', (c: ChildProcess | null) => c !== null && c.exitCode === null && c.signalCode === null);
 	// Loaded here, not imported: with detection off the harness loads no module the program does not.
-	const load = createRequire(import.meta.url);
 	const net = load('node:net') as typeof Net;
 	const dgram = load('node:dgram') as typeof Dgram;
 	track(net.Server.prototype, "an unref'd server", (server: Net.Server | null) => server !== null && server.listening);
@@ -155,21 +166,11 @@ export function trackUnrefs(): void {
 	// Promise timeouts and intervals with { ref: false } and AbortSignal.timeout() make unref'd
 	// timers without calling unref(): count them until they settle (an interval until its iterator
 	// is closed). Not setImmediate(), the hottest of them: its Immediate's unref() is seen above.
-	const timersPromises = createRequire(import.meta.url)('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
-	const wrap = (owner: Record<string, unknown> | undefined, name: string, optionsAt: number, label: string) => {
-		const original = owner?.[name] as ((...args: unknown[]) => unknown) | undefined;
-		if (!owner || typeof original !== 'function') return;
-		// `arguments` rather than a rest parameter: this runs on every `await setImmediate()`.
-		owner[name] = function (this: unknown) {
-			const result = original.apply(this, arguments as unknown as unknown[]);
-			const options = arguments[optionsAt] as { ref?: boolean } | undefined;
-			if (options?.ref === false && !quiet) pending.push({ what: label, alive: aliveWhile(result) });
-			return result;
-		};
-	};
-	wrap(timersPromises, 'setTimeout', 2, "an unref'd setTimeout() from node:timers/promises");
-	wrap(timersPromises, 'setInterval', 2, "an unref'd setInterval() from node:timers/promises");
-	wrap(timersPromises.scheduler, 'wait', 1, "an unref'd scheduler.wait() from node:timers/promises");
+	const timersPromises = load('node:timers/promises') as Record<string, unknown> & { scheduler?: Record<string, unknown> };
+	const unrefAt = (optionsAt: number) => (args: IArguments) => (args[optionsAt] as { ref?: boolean } | undefined)?.ref === false;
+	countCalls(timersPromises, 'setTimeout', "an unref'd setTimeout() from node:timers/promises", unrefAt(2), aliveWhile);
+	countCalls(timersPromises, 'setInterval', "an unref'd setInterval() from node:timers/promises", unrefAt(2), aliveWhile);
+	countCalls(timersPromises.scheduler, 'wait', "an unref'd scheduler.wait() from node:timers/promises", unrefAt(1), aliveWhile);
 	syncBuiltinESMExports();
 
 	// Atomics.waitAsync() with a timeout resolves when it runs out, from a timer Node does not count.
