@@ -7,6 +7,7 @@ dropped by shutdown(cancel_futures=True) never run and stay counted, which only 
 """
 import _thread
 import collections
+import gc
 import concurrent.futures.thread as cft
 
 #: One token per work item created and not yet finished running. deque.append and deque.pop are
@@ -30,18 +31,8 @@ def install():
     """Counts work items from now on."""
     item = cft._WorkItem
     orig_init, orig_run = item.__init__, item.run
-    orig_submit = cft.ThreadPoolExecutor.submit
     get_ident = _thread.get_ident
     token, untoken = _in_flight.append, _in_flight.pop
-
-    def submit(self, fn, /, *args, **kwargs):
-        fut = orig_submit(self, fn, *args, **kwargs)
-        try:
-            fut._tc_executor = self
-            fut._tc_fn = fn  # named in a witness only
-        except Exception:
-            pass
-        return fut
 
     if _plain_signatures(orig_init, orig_run):
         # The signatures of CPython 3.11-3.13, called without packing arguments: these run for
@@ -49,6 +40,10 @@ def install():
         def __init__(self, future, fn, args, kwargs):
             orig_init(self, future, fn, args, kwargs)
             token(None)
+            try:
+                future._tc_fn = fn  # named in a witness only
+            except Exception:
+                pass
 
         def run(self):
             try:
@@ -65,6 +60,10 @@ def install():
         def __init__(self, *args, **kwargs):
             orig_init(self, *args, **kwargs)
             token(None)
+            try:
+                self.future._tc_fn = self.fn  # named in a witness only
+            except Exception:
+                pass
 
         def run(self, *args, **kwargs):
             try:
@@ -76,10 +75,34 @@ def install():
             finally:
                 untoken()
 
-    submit.__name__, submit.__qualname__, submit.__doc__ = orig_submit.__name__, orig_submit.__qualname__, orig_submit.__doc__
     item.__init__ = __init__
     item.run = run
-    cft.ThreadPoolExecutor.submit = submit
+
+
+def is_job(fut):
+    """True for a concurrent.futures.Future made for a job of a ThreadPoolExecutor (by the
+    _WorkItem that install() wraps)."""
+    d = getattr(fut, "__dict__", None)
+    return bool(d) and "_tc_fn" in d and "_tc_loop" not in d
+
+
+def executor_of(fut):
+    """The ThreadPoolExecutor whose queue holds the job of `fut`, or None (the job has left the
+    queue, or is not a pool's). Looked up only when a witness asks, so that submit() on the hot
+    path runs as the standard library's: the job that refers to the future, the queue that holds
+    the job (directly, or in the list it keeps its items in), the executor that owns that queue."""
+    jobs = [r for r in gc.get_referrers(fut) if issubclass(type(r), cft._WorkItem) and r.future is fut]
+    if not jobs:
+        return None
+    holders = gc.get_referrers(*jobs)
+    lists = [h for h in holders if type(h) is list]
+    held_in = {id(h) for h in holders}
+    if lists:
+        held_in.update(id(h) for h in gc.get_referrers(*lists))
+    for obj in gc.get_objects():
+        if issubclass(type(obj), cft.ThreadPoolExecutor) and id(obj.__dict__.get("_work_queue")) in held_in:
+            return obj
+    return None
 
 
 def worker_count():

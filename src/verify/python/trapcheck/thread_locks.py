@@ -399,6 +399,15 @@ class RLock(_TrackedLock):
         )
 
 
+def _with_globals(function, **names):
+    """`function` itself (its code, defaults and closure) but reading `names` as its globals: each
+    Future's `threading.Condition()` makes its RLock with no wrapper call of ours in between."""
+    scope = dict(function.__globals__, **names)
+    copy = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__, function.__closure__)
+    copy.__kwdefaults__, copy.__qualname__, copy.__doc__ = function.__kwdefaults__, function.__qualname__, function.__doc__
+    return copy
+
+
 class _FuturesThreading(types.ModuleType):
     """`threading` as concurrent.futures sees it after install(): what it locks directly (each
     Future's condition, the waiters of wait() and as_completed()) stays a plain lock, as
@@ -418,13 +427,13 @@ def install():
     # notifies of tracked locks) would pass straight through: give it threading's own notify.
     # Its wait() stays the instrumented one, so a thread blocked in Future.result() is seen.
     plain_notify = getattr(threading.Condition.notify, "__wrapped__", threading.Condition.notify)
-    condition = type("Condition", (threading.Condition,), {"notify": plain_notify, "__module__": "threading"})
-
-    def futures_condition(lock=None):
-        return condition(_RealRLock() if lock is None else lock)
-
     view = _FuturesThreading("threading")
-    view.Lock, view.RLock, view.Condition = _allocate, _RealRLock, futures_condition
+    view.Lock, view.RLock = _allocate, _RealRLock
+    view.Condition = type("Condition", (threading.Condition,), {
+        "__init__": _with_globals(threading.Condition.__init__, RLock=_RealRLock),
+        "notify": plain_notify,
+        "__module__": "threading",
+    })
     concurrent.futures._base.threading = view
     orig_join = threading.Thread.join
     join_waits = waitgraph.join_waits

@@ -431,9 +431,8 @@ class _Builder:
             jobs = [primitives.function_name(getattr(f, "__dict__", {}).get("_tc_fn")) for f in obj]
             named = [j for j in jobs if j]
             name, site = (", ".join(named[:3]) + (", …" if len(named) > 3 else "") if named else type_), None
-        elif kind == "future" and _queued_job(obj):
+        elif kind == "future" and (executor := _queued_job(obj)) is not None:
             # A job still queued: what it waits for is a free worker of its executor.
-            executor = obj.__dict__["_tc_executor"]
             kind, op = "executor", "run"
             obj = executor
             wait = waits.Wait(executor, "executor", "concurrent.futures.ThreadPoolExecutor", "run")
@@ -484,9 +483,10 @@ def _executor_source(fut):
 
 
 def _queued_job(fut):
-    """True for a concurrent.futures.Future of an executor job that no worker has started."""
-    d = getattr(fut, "__dict__", None)
-    return bool(d) and d.get("_tc_executor") is not None and d.get("_tc_runner") is None and not fut.done()
+    """The executor of a concurrent.futures.Future whose job no worker has started, else None."""
+    if not executors.is_job(fut) or fut.__dict__.get("_tc_runner") is not None or fut.done():
+        return None
+    return executors.executor_of(fut)
 
 
 def _running_loop_of(ident):
@@ -576,8 +576,9 @@ def _wakers(kind, obj, op):
     elif kind == "future":
         source = _executor_source(obj)
         if source is not None:
-            if _queued_job(source[0]):
-                return _wakers("executor", source[0].__dict__["_tc_executor"], "run")
+            executor = _queued_job(source[0])
+            if executor is not None:
+                return _wakers("executor", executor, "run")
             obj = source[0]
         d = getattr(obj, "__dict__", {})
         runner = d.get("_tc_runner")
