@@ -26,7 +26,7 @@ import queue
 import sys
 import threading
 
-from . import frames, waitgraph
+from . import frames, rebind, waitgraph
 
 USERS_KEPT = 8
 
@@ -58,16 +58,18 @@ def _site_init(cls, keep_value=False, conditions=()):
     get threading's own notify: the answer of notify's per-call test, taken once (a pool's idle
     semaphore is released after every job)."""
     orig = cls.__init__
+    # A Thread's own _started Event: one per thread, never a resource of the snippet, and never
+    # part of a proof (its thread is in threading._limbo until it sets it, and no proof is made
+    # then). Event's own __init__ makes it, over a plain lock and with the standard library's own
+    # wait and notify.
+    thread_event_init = rebind.with_globals(orig, Condition=_StdCondition, Lock=_thread.allocate_lock) if cls is threading.Event else None
 
     def __init__(self, *args, **kwargs):
-        orig(self, *args, **kwargs)
         caller = sys._getframe(1)
-        if caller.f_code is _THREAD_INIT:
-            # A Thread's own _started Event: one per thread, never a resource of the snippet, and
-            # never part of a proof (its thread is in threading._limbo until it sets it, and no
-            # proof is made then): the standard library's own wait and notify serve it.
-            self._cond.__class__ = _StdCondition
+        if caller.f_code is _THREAD_INIT and thread_event_init is not None:
+            thread_event_init(self, *args, **kwargs)
             return
+        orig(self, *args, **kwargs)
         for attr in conditions:
             cond = getattr(self, attr, None)
             if type(cond) is threading.Condition and getattr(cond._lock, "_rec", None) is None:

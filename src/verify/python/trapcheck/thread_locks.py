@@ -17,7 +17,7 @@ import types
 
 import concurrent.futures._base
 
-from . import frames, lockorder, report, stuck, waitgraph, witness
+from . import frames, lockorder, rebind, report, stuck, waitgraph, witness
 
 _allocate = _thread.allocate_lock
 _RealRLock = _thread.RLock
@@ -399,15 +399,6 @@ class RLock(_TrackedLock):
         )
 
 
-def _with_globals(function, **names):
-    """`function` itself (its code, defaults and closure) but reading `names` as its globals: each
-    Future's `threading.Condition()` makes its RLock with no wrapper call of ours in between."""
-    scope = dict(function.__globals__, **names)
-    copy = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__, function.__closure__)
-    copy.__kwdefaults__, copy.__qualname__, copy.__doc__ = function.__kwdefaults__, function.__qualname__, function.__doc__
-    return copy
-
-
 class _FuturesThreading(types.ModuleType):
     """`threading` as concurrent.futures sees it after install(): what it locks directly (each
     Future's condition, the waiters of wait() and as_completed()) stays a plain lock, as
@@ -430,7 +421,7 @@ def install():
     view = _FuturesThreading("threading")
     view.Lock, view.RLock = _allocate, _RealRLock
     view.Condition = type("Condition", (threading.Condition,), {
-        "__init__": _with_globals(threading.Condition.__init__, RLock=_RealRLock),
+        "__init__": rebind.with_globals(threading.Condition.__init__, RLock=_RealRLock),
         "notify": plain_notify,
         "__module__": "threading",
     })
