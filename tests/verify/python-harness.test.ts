@@ -543,6 +543,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['thr_queue_slow_consumer.py', 45],
 		['thr_barrier_full.py', 'through'],
 		['aio_future_set_from_thread.py', 'answered'],
+		['aio_job_callback_before_wake.py', 'woken'],
 		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {

@@ -9,8 +9,9 @@ A thread is stuck for good when it
   still run could notify it, and the proof needs every thread stuck.
 No proof while a thread is starting (threading._limbo) or exists without a Python frame yet
 (`_thread._count()` counts more threads than sys._current_frames() shows): it may be about to run.
-Pool workers with nothing in flight are inert (only a submit could wake them, and submitters are
-stuck). Any other live thread could still act, e.g. release a threading.Lock it does not own, so
+Pool workers with nothing in flight are inert while their innermost frame is their pool's loop
+(only a submit could wake them, and submitters are stuck): one still running a future's callbacks
+is not. Any other live thread could still act, e.g. release a threading.Lock it does not own, so
 then nothing is proven. Nor is anything proven while a Python signal handler (other than SIGINT's)
 is installed: a signal could run it.
 """

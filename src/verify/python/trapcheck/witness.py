@@ -484,7 +484,7 @@ def _executor_source(fut):
 
 def _queued_job(fut):
     """The executor of a concurrent.futures.Future whose job no worker has started, else None."""
-    if not executors.is_job(fut) or fut.__dict__.get("_tc_runner") is not None or fut.done():
+    if not executors.is_job(fut) or getattr(fut, "_state", None) != "PENDING":
         return None
     return executors.executor_of(fut)
 
@@ -581,7 +581,7 @@ def _wakers(kind, obj, op):
                 return _wakers("executor", executor, "run")
             obj = source[0]
         d = getattr(obj, "__dict__", {})
-        runner = d.get("_tc_runner")
+        runner = executors.runner_of(obj) if executors.is_job(obj) and getattr(obj, "_state", None) == "RUNNING" else None
         loop = d.get("_tc_loop")
         if runner is not None and not obj.done():
             out = [(waitgraph.agents.get(runner) or runner, "complete")]
