@@ -61,6 +61,12 @@ def released(agent, rec):
     held = _held.get(agent)
     if not held:
         return
+    if held[-1] is rec:  # the commonest case: the lock taken last is released first
+        if len(held) == 1:
+            del _held[agent]
+        else:
+            held.pop()
+        return
     for i in range(len(held) - 1, -1, -1):
         if held[i] is rec:
             del held[i]
