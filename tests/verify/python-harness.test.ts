@@ -392,7 +392,8 @@ describe.concurrent('Python harness: every wait kind in the wait-for graph', () 
 
 	it("threads: a Barrier's action runs under the Barrier's own lock, which a late thread waits for; a lock taken by `with cond:` is not read as leaked", async () => {
 		const r = await run('thr_barrier_action_stuck.py');
-		expectProof(r, 'watchdog');
+		// The cycle check proves it when `late` already waits as the action blocks, else the watchdog.
+		expectProof(r, ['cycle', 'watchdog']);
 		const w = r.witness!;
 		const late = task(w, 'late');
 		const gateLock = w.resources.find((res) => res.kind === 'lock' && res.name === 'gate')!;
@@ -544,6 +545,8 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['thr_barrier_full.py', 'through'],
 		['aio_future_set_from_thread.py', 'answered'],
 		['aio_job_callback_before_wake.py', 'woken'],
+		['native_timer_thread.py', 'fired'],
+		['native_timer_sets_thread_event.py', 'set'],
 		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
@@ -632,6 +635,11 @@ describe.concurrent('Python harness: runs that never finish end within timeout +
 	it('a thread blocked in C (time.sleep)', async () => {
 		const r = await timedOut('sleep_in_c.py');
 		expect(task(r.witness, 'MainThread').state).toBe('blocked');
+	});
+
+	it('a task stuck for good while a thread made in C lives (no proof: it could call into Python)', async () => {
+		const r = await timedOut('native_timer_thread_stuck.py');
+		expect(task(r.witness, 'main').state).toBe('waiting');
 	});
 
 	it('a child process that sleeps: no process is left afterwards', async () => {

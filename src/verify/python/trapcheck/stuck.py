@@ -16,6 +16,7 @@ then nothing is proven. Nor is anything proven while a Python signal handler (ot
 is installed: a signal could run it.
 """
 import _thread
+import os
 import signal
 import sys
 import threading
@@ -87,6 +88,20 @@ def _invisible_threads(current):
         return False
     main = threading.main_thread().ident
     return _count() > sum(1 for ident in current if ident != main)
+
+
+def _threads_made_in_c():
+    """True when the process has more OS threads than the threads Python started (the main thread
+    and every `_thread` thread, threading's included): a thread made in C (a POSIX timer's
+    SIGEV_THREAD callback, a native library's worker) may call into Python at any time, and until
+    it does it shows no frame and no wait. Read from /proc/self/task (Linux); false elsewhere."""
+    if _count is None:
+        return False
+    try:
+        os_threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return False
+    return os_threads > _count() + 1
 
 
 def _fewer_waits_than_threads(stuck_idents):
@@ -165,4 +180,8 @@ def _stuck(stuck_idents):
     for target in joins.values():
         if target is None or target not in stuck:
             return None
+    # Last, as it reads /proc (the GIL is released meanwhile): every thread Python knows is stuck,
+    # so none of them can change what was read; only a thread made in C could.
+    if _threads_made_in_c():
+        return None
     return lock_waits, joins, parked
