@@ -547,6 +547,8 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['aio_job_callback_before_wake.py', 'woken'],
 		['native_timer_thread.py', 'fired'],
 		['native_timer_sets_thread_event.py', 'set'],
+		['c_signal_handler.py', 'signalled'],
+		['c_signal_handler_sets_thread_event.py', 'set'],
 		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
@@ -639,6 +641,11 @@ describe.concurrent('Python harness: runs that never finish end within timeout +
 
 	it('a task stuck for good while a thread made in C lives (no proof: it could call into Python)', async () => {
 		const r = await timedOut('native_timer_thread_stuck.py');
+		expect(task(r.witness, 'main').state).toBe('waiting');
+	});
+
+	it('a task stuck for good while a signal handler installed in C could call into Python (no proof)', async () => {
+		const r = await timedOut('c_signal_handler_stuck.py');
 		expect(task(r.witness, 'main').state).toBe('waiting');
 	});
 

@@ -36,8 +36,9 @@ where the program would still have ended):
   installed (a signal interrupts the main thread's acquire and its handler may raise);
 - a thread made in C (a POSIX timer's SIGEV_THREAD callback, a native library's worker) shows no
   frame until it calls into Python: while the process has more OS threads than Python started
-  (/proc/self/task; Linux only, elsewhere not checked), nothing is proven. Finalizers run when a
-  thread ends are invisible to the thread analysis;
+  (/proc/self/task; Linux only, elsewhere not checked), nothing is proven; nor while a signal
+  handler installed in C is (SigCgt in /proc/self/status). Finalizers run when a thread ends are
+  invisible to the thread analysis;
 - locks created before the harness started, by concurrent.futures itself, or through
   _thread.allocate_lock are not tracked (a wait on them is never part of a proof);
 - a thread counts as stuck in Condition.wait() (Event, Queue, Semaphore, Barrier, Future.result

@@ -26,7 +26,7 @@ def may_be_cancelled(tasks, loop):
     """True when any of `tasks` has a cancellation on its way (pending request or a live timer), or
     something that could still decide to cancel one exists (any live timer, a Python signal
     handler, another thread that can act)."""
-    if _others_may_run(loop) or stuck.has_python_signal_handlers() or not stuck.others_cannot_act_now():
+    if _others_may_run(loop) or stuck.has_signal_handlers() or not stuck.others_cannot_act_now():
         return True
     doomed = _timer_targets(loop)
     for task in _all_tasks(loop):

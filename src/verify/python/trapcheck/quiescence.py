@@ -93,7 +93,7 @@ def quiescent_tasks(loop, selector):
     an empty list when something could still wake it."""
     if not _idle(loop, selector):
         return []
-    if stuck.has_python_signal_handlers() or not stuck.others_cannot_act_now():
+    if stuck.has_signal_handlers() or not stuck.others_cannot_act_now():
         return []
     tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
     if not tasks:

@@ -13,9 +13,12 @@ Pool workers with nothing in flight are inert while their innermost frame is the
 (only a submit could wake them, and submitters are stuck): one still running a future's callbacks
 is not. Any other live thread could still act, e.g. release a threading.Lock it does not own, so
 then nothing is proven. Nor is anything proven while a Python signal handler (other than SIGINT's)
-is installed: a signal could run it.
+is installed, or a handler installed in C that the signal module does not know (the process's
+caught signals, /proc/self/status on Linux): a signal could run it. Nor while the process has an
+OS thread that Python did not start (/proc/self/task): it may call into Python at any time.
 """
 import _thread
+import faulthandler
 import os
 import signal
 import sys
@@ -38,6 +41,43 @@ def has_python_signal_handlers():
     return False
 
 
+#: Signals that only a fault raises, which faulthandler catches when it is enabled (its handler
+#: dumps the stacks and dies: it wakes nothing).
+_FAULT_SIGNALS = frozenset(getattr(signal, n) for n in ("SIGSEGV", "SIGFPE", "SIGABRT", "SIGBUS", "SIGILL") if hasattr(signal, n))
+
+
+def _c_signal_handlers():
+    """True when the process catches a signal with a handler the signal module does not know: one
+    installed in C (through ctypes, or by a native library), which may call into Python when any
+    process sends that signal. Read from /proc/self/status (Linux); false elsewhere. SIGINT and
+    the C library's own signals (outside signal.valid_signals()) do not count."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            line = next((ln for ln in status if ln.startswith(b"SigCgt:")), None)
+    except OSError:
+        return False
+    if line is None:
+        return False
+    mask = int(line.split()[1], 16)
+    faults = _FAULT_SIGNALS if faulthandler.is_enabled() else frozenset()
+    for sig in signal.valid_signals():
+        if sig == signal.SIGINT or sig in faults or not mask >> (sig - 1) & 1:
+            continue
+        try:
+            handler = signal.getsignal(sig)
+        except (ValueError, OSError):
+            continue
+        if not callable(handler):  # caught, but not by Python: a C handler
+            return True
+    return False
+
+
+def has_signal_handlers():
+    """True when some signal other than SIGINT has a handler that could wake things: a Python
+    function (has_python_signal_handlers) or a handler installed in C (_c_signal_handlers)."""
+    return has_python_signal_handlers() or _c_signal_handlers()
+
+
 def all_threads_stuck():
     """Under the graph mutex: (key, lock_waits, joins) when every live thread of the snippet is
     stuck for good (see the module doc), else None. `lock_waits` maps ThreadAgent -> ThreadWait,
@@ -48,7 +88,7 @@ def all_threads_stuck():
     if found is None:
         return None
     lock_waits, joins, parked = found
-    if not (lock_waits or parked) or has_python_signal_handlers():
+    if not (lock_waits or parked) or has_signal_handlers():
         return None
     key = (
         waitgraph.event_mark(),
