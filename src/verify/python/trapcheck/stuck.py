@@ -29,16 +29,7 @@ from . import executors, waitgraph
 
 def has_python_signal_handlers():
     """True when a Python function handles some signal other than SIGINT (it could wake things)."""
-    for sig in signal.valid_signals():
-        if sig == signal.SIGINT:
-            continue
-        try:
-            handler = signal.getsignal(sig)
-        except (ValueError, OSError):
-            continue
-        if callable(handler) and handler is not signal.default_int_handler:
-            return True
-    return False
+    return _handled_signal(caught=0, faults=frozenset())
 
 
 #: Signals that only a fault raises, which faulthandler catches when it is enabled (its handler
@@ -46,36 +37,42 @@ def has_python_signal_handlers():
 _FAULT_SIGNALS = frozenset(getattr(signal, n) for n in ("SIGSEGV", "SIGFPE", "SIGABRT", "SIGBUS", "SIGILL") if hasattr(signal, n))
 
 
-def _c_signal_handlers():
-    """True when the process catches a signal with a handler the signal module does not know: one
-    installed in C (through ctypes, or by a native library), which may call into Python when any
-    process sends that signal. Read from /proc/self/status (Linux); false elsewhere. SIGINT and
-    the C library's own signals (outside signal.valid_signals()) do not count."""
+def has_signal_handlers():
+    """True when some signal other than SIGINT has a handler that could wake things: a Python
+    function, or one installed in C (through ctypes, or by a native library) that the signal
+    module does not know, which may call into Python when any process sends that signal. The C
+    ones are read from the caught signals in /proc/self/status (Linux; elsewhere not seen); the C
+    library's own signals (outside signal.valid_signals()) do not count."""
+    faults = _FAULT_SIGNALS if faulthandler.is_enabled() else frozenset()
+    return _handled_signal(caught=_caught_signals(), faults=faults)
+
+
+def _caught_signals():
+    """The process's caught-signals mask (SigCgt), 0 when it cannot be read."""
     try:
         with open("/proc/self/status", "rb") as status:
             line = next((ln for ln in status if ln.startswith(b"SigCgt:")), None)
     except OSError:
-        return False
-    if line is None:
-        return False
-    mask = int(line.split()[1], 16)
-    faults = _FAULT_SIGNALS if faulthandler.is_enabled() else frozenset()
+        return 0
+    return int(line.split()[1], 16) if line is not None else 0
+
+
+def _handled_signal(caught, faults):
+    """True when a signal other than SIGINT has a Python handler, or is in the `caught` mask
+    without one (a C handler), `faults` aside."""
     for sig in signal.valid_signals():
-        if sig == signal.SIGINT or sig in faults or not mask >> (sig - 1) & 1:
+        if sig == signal.SIGINT:
             continue
         try:
             handler = signal.getsignal(sig)
         except (ValueError, OSError):
             continue
-        if not callable(handler):  # caught, but not by Python: a C handler
+        if callable(handler):
+            if handler is not signal.default_int_handler:
+                return True
+        elif caught >> (sig - 1) & 1 and sig not in faults:
             return True
     return False
-
-
-def has_signal_handlers():
-    """True when some signal other than SIGINT has a handler that could wake things: a Python
-    function (has_python_signal_handlers) or a handler installed in C (_c_signal_handlers)."""
-    return has_python_signal_handlers() or _c_signal_handlers()
 
 
 def all_threads_stuck():
