@@ -191,14 +191,24 @@ def acquiring_chain(frame, limit=64):
     callers are the ones it had then: full_chain reads them from its thread's stack when a witness
     needs them. Keeping the frame itself instead would keep its locals alive, and with them maybe
     the very object whose `__del__` would release the lock."""
+    kinds = _kinds
     out = []
     append = out.append
-    kinds = _kinds
     # The commonest start, known without looking anything up: a @contextmanager generator takes the
     # lock, run by contextlib's __enter__ (both walked on, never anchors), whose caller the loop
     # reads as it would have.
     enter = frame.f_back
     if enter is not None and enter.f_code is _CONTEXTMANAGER_ENTER and frame.f_code.co_flags & _SUSPENDABLE:
+        # And commonest of all: that caller is the anchor. The chain is the loop's, built whole.
+        user = enter.f_back
+        if user is not None:
+            code = user.f_code
+            if kinds.get(id(code)) == ANCHOR:
+                mark = user.f_trace
+                if mark is None:
+                    mark = user.f_trace = Mark()
+                if mark.__class__ is Mark:
+                    return ((frame.f_code, -1 - frame.f_lasti), (_CONTEXTMANAGER_ENTER, -1 - enter.f_lasti), (code, -1 - user.f_lasti)), mark
         append((frame.f_code, -1 - frame.f_lasti))
         append((_CONTEXTMANAGER_ENTER, -1 - enter.f_lasti))
         frame = enter.f_back

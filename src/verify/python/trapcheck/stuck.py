@@ -161,14 +161,19 @@ def _an_owner_can_act(stuck_idents):
     waits = waitgraph.thread_waits
     if not waits:
         return False
-    waiting = set(waits) | set(waitgraph.join_waits) | {a for a, c in list(waitgraph.cond_waits.items()) if c.parked()}
+    joins, cond_waits = waitgraph.join_waits, waitgraph.cond_waits
     for wait in list(waits.values()):
         if not wait.forever or wait.record.tainted:
             return True
         owner = wait.record.owner
         if not isinstance(owner, waitgraph.ThreadAgent):
             return True
-        if owner not in waiting and owner.ident not in stuck_idents and waitgraph.agents.get(owner.ident) is owner and owner.ident in threading._active:
+        if owner in waits or owner in joins:
+            continue
+        cond = cond_waits.get(owner)
+        if cond is not None and cond.parked():
+            continue
+        if owner.ident not in stuck_idents and waitgraph.agents.get(owner.ident) is owner and owner.ident in threading._active:
             return True
     return False
 

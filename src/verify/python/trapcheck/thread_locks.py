@@ -24,10 +24,10 @@ _RealRLock = _thread.RLock
 _get_running_loop = asyncio.events._get_running_loop
 _task_of_loop = waitgraph.task_of_loop
 _agent = waitgraph.current_thread_agent
+_new_agent = waitgraph.new_agent
 _acquiring_chain = frames.acquiring_chain
 _thread_waits = waitgraph.thread_waits
 _note_event = waitgraph.note_event
-_lo_took = lockorder.took
 _lo_wants = lockorder.wants
 _lo_held = lockorder._held
 _lo_released = lockorder.released
@@ -66,45 +66,47 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
     task = _task_of_loop(loop) if loop is not None else None
     if agent in _lo_held:
         _lo_wants(agent, rec, caller)
-    if real.acquire(False):
-        # Every uncontended acquire of every tracked lock, so without the graph mutex. Nothing a
-        # cycle search or a watchdog sample concludes can rest on this ownership: the owner has
-        # just taken a free lock and is running (it waits for nothing), and whoever reads `owner`
-        # before it is set reads None, which ends a chain too. Releases, which can let an owner go
-        # on to wait elsewhere, stay under the mutex. The record is written before `owner`, so an
-        # owner read is never paired with the previous holder's stack.
-        if restore is None:
-            rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, stack, anchor, task
-        else:
-            rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
-        rec.owner = agent
-        _lo_took(agent, rec)
-        return True
-    if not blocking:
-        return False
-    forever = timeout == -1
-    # The wait is registered, and later left, without the graph mutex. Registering first and
-    # then reading whether the owner waits makes two threads closing a cycle at once find it: of
-    # two such steps the GIL orders one first, and the later one sees the earlier wait. The
-    # search itself runs under the mutex (so does every release), and no stale entry can close a
-    # cycle: a thread whose acquire has returned leaves its wait before it writes itself as the
-    # owner, so its entry names a lock whose owner is None meanwhile, which ends every chain.
-    _thread_waits[agent] = _new_tuple(_ThreadWait, (rec, forever, task))
-    owner = rec.owner
-    if forever and owner is not None and (owner is agent or owner in _thread_waits) and not rec.tainted:
-        _check_cycle(agent, rec)
+    # Every uncontended acquire of every tracked lock is made without the graph mutex. Nothing a
+    # cycle search or a watchdog sample concludes can rest on this ownership: the owner has just
+    # taken a free lock and is running (it waits for nothing), and whoever reads `owner` before it
+    # is set reads None, which ends a chain too. Releases, which can let an owner go on to wait
+    # elsewhere, stay under the mutex. The record is written before `owner`, so an owner read is
+    # never paired with the previous holder's stack. Written in the `finally`: an exception
+    # raised once the lock is taken (a signal handler's) leaves it held, and owned on record.
     ok = False
     try:
-        ok = real.acquire(True, timeout)
+        ok = real.acquire(False)
+        if not ok:
+            if not blocking:
+                return False
+            forever = timeout == -1
+            # The wait is registered, and later left, without the graph mutex. Registering first
+            # and then reading whether the owner waits makes two threads closing a cycle at once
+            # find it: of two such steps the GIL orders one first, and the later one sees the
+            # earlier wait. The search itself runs under the mutex (so does every release), and no
+            # stale entry can close a cycle: a thread whose acquire has returned leaves its wait
+            # before it writes itself as the owner, so its entry names a lock whose owner is None
+            # meanwhile, which ends every chain.
+            _thread_waits[agent] = _new_tuple(_ThreadWait, (rec, forever, task))
+            try:
+                owner = rec.owner
+                if forever and owner is not None and (owner is agent or owner in _thread_waits) and not rec.tainted:
+                    _check_cycle(agent, rec)
+                ok = real.acquire(True, timeout)
+            finally:
+                _thread_waits.pop(agent, None)
     finally:
-        _thread_waits.pop(agent, None)
         if ok:
             if restore is None:
                 rec.depth, rec.acquired, rec.anchor, rec.owner_task = 1, stack, anchor, task
             else:
                 rec.depth, rec.acquired, rec.anchor, rec.owner_task = restore
             rec.owner = agent
-            _lo_took(agent, rec)
+            held = _lo_held.get(agent)  # lockorder.took, inline
+            if held is None:
+                _lo_held[agent] = [rec]
+            else:
+                held.append(rec)
     return ok
 
 
@@ -145,34 +147,6 @@ def _report_cycle(cycle):
             raise
         built = witness.minimal("wait-cycle")
     rep.verdict("deadlock", "cycle", witness=built)
-
-
-def _release(real, rec, agent):
-    """Releases `real`, held by `agent` (or, for a threading.Lock, by anyone). The owner is cleared
-    under the graph mutex (a search that read this owner must not see it go on to wait elsewhere
-    meanwhile), and before the real release; the rest of the record (depth, where it was taken)
-    is only read while an owner is set, and the next acquire writes it. The event is noted after
-    the real release: whoever waits for the lock takes it that much sooner."""
-    _mutex_acquire()
-    try:  # a signal handler may raise between any two bytecodes: the mutex is released whatever
-        owner = rec.owner
-        if owner is not agent and owner is not None:
-            rec.tainted = True
-        rec.owner = None
-    finally:
-        _mutex_release()
-    if owner is not None:
-        # lockorder.released, inline for its common case: the lock taken last is released first.
-        held = _lo_held.get(owner)
-        if held is not None and held[-1] is rec:
-            if len(held) == 1:
-                del _lo_held[owner]
-            else:
-                held.pop()
-        else:
-            _lo_released(owner, rec)
-    real.release()
-    _note_event()
 
 
 _THREADING_FILE = threading.__file__
@@ -229,10 +203,11 @@ class _TrackedLock:
         if timeout != -1 or not blocking:
             _check_args(blocking, timeout)
         # waitgraph.current_thread_agent, inline: every acquire needs the agent.
-        t = _active_threads.get(_get_ident())
+        ident = _get_ident()
+        t = _active_threads.get(ident)
         agent = t._tc_agent if t is not None else None
         if agent is None:
-            agent = _agent()
+            agent = _new_agent(ident, t)
         rec = self._rec
         owner = rec.owner
         if owner is agent and self._REENTRANT:
@@ -264,6 +239,68 @@ class _TrackedLock:
     # threading.Lock.__enter__ does.
     __enter__ = acquire
 
+    def __exit__(self, t=None, v=None, tb=None):
+        """As threading.Lock.release / threading.RLock.release (the owner of an RLock goes one
+        level out); what `with lock:` calls on the way out, so it is release itself.
+
+        The owner is cleared under the graph mutex (a search that read this owner must not see
+        it go on to wait elsewhere meanwhile), and before the real release; the rest of the record
+        (depth, where it was taken) is only read while an owner is set, and the next acquire
+        writes it. The event is noted after the real release: whoever waits for the lock takes it
+        that much sooner."""
+        ident = _get_ident()  # waitgraph.current_thread_agent, inline (as in acquire)
+        th = _active_threads.get(ident)
+        agent = th._tc_agent if th is not None else None
+        if agent is None:
+            agent = _new_agent(ident, th)
+        rec = self._rec
+        real = self._real
+        if self._REENTRANT:
+            if rec.owner is not agent:
+                raise RuntimeError("cannot release un-acquired lock")
+            if rec.depth > 1:
+                rec.depth -= 1
+                return
+        elif not real.locked():
+            raise RuntimeError("release unlocked lock")
+        _mutex_acquire()
+        try:  # a signal handler may raise between any two bytecodes: the mutex is released whatever
+            owner = rec.owner
+            if owner is not agent and owner is not None:
+                rec.tainted = True  # a threading.Lock released by another thread than its owner
+            rec.owner = None
+        finally:
+            _mutex_release()
+        if owner is not None:
+            # lockorder.released, inline for its common case: the lock taken last is released first.
+            held = _lo_held.get(owner)
+            if held is not None and held[-1] is rec:
+                if len(held) == 1:
+                    del _lo_held[owner]
+                else:
+                    held.pop()
+            else:
+                _lo_released(owner, rec)
+        real.release()
+        _note_event()
+
+    def release(self):
+        """As threading.Lock.release / threading.RLock.release."""
+        self.__exit__()
+
+    def _release_save(self):
+        """Used by threading.Condition.wait: releases the lock whatever its depth, and returns
+        what _acquire_restore needs to take it back as it was."""
+        rec = self._rec
+        saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
+        if self._REENTRANT and rec.owner is _agent():
+            rec.depth = 1  # the whole depth is released at once (and restored from `saved`)
+        self.__exit__()
+        return saved
+
+    def _acquire_restore(self, saved):
+        _acquire(self._real, self._rec, _agent(), sys._getframe(1), True, -1, restore=saved)
+
 
 class Lock(_TrackedLock):
     """threading.Lock that knows its owner thread (a threading.Lock may still be released by any
@@ -282,22 +319,9 @@ class Lock(_TrackedLock):
         self._rec = waitgraph.LockRecord("threading.Lock", frames.creation_site(sys._getframe(1)))
         waitgraph.register_thread_lock(self._rec)
 
-    def release(self):
-        """As threading.Lock.release."""
-        if not self._real.locked():
-            raise RuntimeError("release unlocked lock")
-        _release(self._real, self._rec, _agent())
-
     def locked(self):
         """As threading.Lock.locked."""
         return self._real.locked()
-
-    def __exit__(self, *exc):
-        if not self._real.locked():
-            raise RuntimeError("release unlocked lock")
-        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
-        agent = t._tc_agent if t is not None else None
-        _release(self._real, self._rec, agent if agent is not None else _agent())
 
     # Used by threading.Condition, which otherwise probes a Lock with acquire(False) and release()
     # in every wait() and notify(), and re-acquires it with a plain acquire() after a wait: each a
@@ -306,23 +330,12 @@ class Lock(_TrackedLock):
     def _is_owned(self):
         return self._real.locked()
 
-    def _release_save(self):
-        if not self._real.locked():
-            raise RuntimeError("release unlocked lock")
-        rec = self._rec
-        saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
-        _release(self._real, rec, _agent())
-        return saved
-
-    def _acquire_restore(self, saved):
-        _acquire(self._real, self._rec, _agent(), sys._getframe(1), True, -1, restore=saved)
-
     def _at_fork_reinit(self):
         self._real._at_fork_reinit()
         self._rec.owner = None
 
     acquire_lock = _TrackedLock.acquire
-    release_lock = release
+    release_lock = _TrackedLock.release
     locked_lock = locked
 
     def __repr__(self):
@@ -346,42 +359,12 @@ class RLock(_TrackedLock):
 
     _REENTRANT = True
 
-    def release(self):
-        """As threading.RLock.release."""
-        self.__exit__()
-
     def locked(self):
         return self._real.locked()
-
-    # What `with rlock:` calls on the way out: release's body, one frame less.
-    def __exit__(self, *exc):
-        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
-        agent = t._tc_agent if t is not None else None
-        if agent is None:
-            agent = _agent()
-        rec = self._rec
-        if rec.owner is not agent:
-            raise RuntimeError("cannot release un-acquired lock")
-        if rec.depth > 1:
-            rec.depth -= 1
-            return
-        _release(self._real, rec, agent)
 
     # Used by threading.Condition.
     def _is_owned(self):
         return self._rec.owner is _agent()
-
-    def _release_save(self):
-        agent = _agent()
-        rec = self._rec
-        if rec.owner is not agent:
-            raise RuntimeError("cannot release un-acquired lock")
-        saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
-        _release(self._real, rec, agent)
-        return saved
-
-    def _acquire_restore(self, saved):
-        _acquire(self._real, self._rec, _agent(), sys._getframe(1), True, -1, restore=saved)
 
     def _recursion_count(self):
         return self._rec.depth if self._rec.owner is _agent() else 0
@@ -434,7 +417,10 @@ def install():
             return orig_join(self, timeout)
         # Without the graph mutex: a join registered before the thread blocks, or left after it
         # returns, names a thread that is running or has ended, and neither is stuck.
-        agent = _agent()
+        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
+        agent = t._tc_agent if t is not None else None
+        if agent is None:
+            agent = _agent()
         join_waits[agent] = self.ident
         try:
             return orig_join(self, timeout)

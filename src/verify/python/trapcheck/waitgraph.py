@@ -160,10 +160,13 @@ def current_thread_agent():
         agent = t._tc_agent
         if agent is not None:
             return agent
-    return _new_agent(ident, t)
+    return new_agent(ident, t)
 
 
-def _new_agent(ident, t):
+def new_agent(ident, t):
+    """The ThreadAgent of the calling thread, whose ident is `ident` and whose threading.Thread
+    (threading._active's) is `t` or None, when `t` has none yet: current_thread_agent's slow path,
+    for callers that have read both already."""
     if t is None:  # a thread starting up (its _started event) is still in limbo
         t = next((x for x in list(threading._limbo) if getattr(x, "_ident", None) == ident), None)
         if t is not None and t._tc_agent is not None:
