@@ -39,7 +39,6 @@ _creation_site = frames.creation_site
 _SKIP_DIRS = (os.path.dirname(concurrent.futures.__file__) + os.sep, os.path.dirname(asyncio.__file__) + os.sep)
 
 
-_THREAD_INIT = threading.Thread.__init__.__code__
 #: threading.Condition with the standard library's own wait and notify, made at import, before
 #: install() replaces them on threading.Condition (for a Thread's own _started Event).
 _StdCondition = type(
@@ -58,18 +57,10 @@ def _site_init(cls, keep_value=False, conditions=()):
     get threading's own notify: the answer of notify's per-call test, taken once (a pool's idle
     semaphore is released after every job)."""
     orig = cls.__init__
-    # A Thread's own _started Event: one per thread, never a resource of the snippet, and never
-    # part of a proof (its thread is in threading._limbo until it sets it, and no proof is made
-    # then). Event's own __init__ makes it, over a plain lock and with the standard library's own
-    # wait and notify.
-    thread_event_init = rebind.with_globals(orig, Condition=_StdCondition, Lock=_thread.allocate_lock) if cls is threading.Event else None
 
     def __init__(self, *args, **kwargs):
-        caller = sys._getframe(1)
-        if caller.f_code is _THREAD_INIT and thread_event_init is not None:
-            thread_event_init(self, *args, **kwargs)
-            return
         orig(self, *args, **kwargs)
+        caller = sys._getframe(1)
         for attr in conditions:
             cond = getattr(self, attr, None)
             if type(cond) is threading.Condition and getattr(cond._lock, "_rec", None) is None:
@@ -164,9 +155,21 @@ class CondWait(tuple):
         return self[1].locked()
 
 
+def _install_thread_started_event():
+    """A Thread's own _started Event: one per thread, never a resource of the snippet, and never
+    part of a proof (its thread is in threading._limbo until it sets it, and no proof is made
+    then). Thread.__init__ makes it as an Event of threading's own, over a plain lock and with the
+    standard library's own wait and notify, without the site wrapper every other Event gets."""
+    event_init = rebind.with_globals(threading.Event.__init__, Condition=_StdCondition, Lock=_thread.allocate_lock)
+    started = type("Event", (threading.Event,), {"__init__": event_init, "__module__": "threading", "__slots__": ()})
+    threading.Thread.__init__ = rebind.with_globals(threading.Thread.__init__, Event=started)
+
+
 def _install_condition_wait():
     cond_waits = waitgraph.cond_waits
-    agent_of = waitgraph.current_thread_agent
+    new_agent = waitgraph.new_agent
+    active_threads = threading._active
+    get_ident = _thread.get_ident
     note_event = waitgraph.note_event
     new_cond_wait = tuple.__new__
 
@@ -190,7 +193,11 @@ def _install_condition_wait():
                 # two samples compare. Leaving notes one (a thread may leave and park again
                 # between two samples). (Thread.start() waits for its new thread on a Condition
                 # that keeps the standard library's wait: see _site_init.)
-                agent = agent_of()
+                ident = get_ident()  # waitgraph.current_thread_agent, inline (as thread_locks' acquire)
+                t = active_threads.get(ident)
+                agent = t._tc_agent if t is not None else None
+                if agent is None:
+                    agent = new_agent(ident, t)
                 cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, sys._getframe(1), _get_running_loop()))
                 try:
                     waiter.acquire()
@@ -268,6 +275,7 @@ def install():
     # guard their state with a plain lock (thread_locks._PRIMITIVE_INITS), so they get a site.
     for cls in (asyncio.locks.Event, asyncio.locks.Condition, asyncio.queues.Queue, concurrent.futures.ThreadPoolExecutor):
         _site_init(cls)
+    _install_thread_started_event()  # before Event's own __init__ is wrapped
     for cls in (threading.Event, threading.Barrier):
         _site_init(cls, conditions=("_cond",))
     _site_init(queue.Queue, conditions=("not_empty", "not_full", "all_tasks_done"))
