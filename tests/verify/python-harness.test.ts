@@ -206,6 +206,20 @@ describe.concurrent('Python harness: proven deadlocks', () => {
 		expect(summarize(w)).toContain('held by Thread `loader`, which finished without releasing it (acquired in `load_config` at thread_dead_owner.py:8)');
 	});
 
+	it('an RLock held by a thread that ended, waited for by a thread with another ident: proven, and said to have leaked', async () => {
+		const r = await run('thr_rlock_dead_owner.py');
+		expectProof(r, 'watchdog');
+		const w = r.witness!;
+		const warmer = task(w, 'warmer');
+		expect(warmer.state).toBe('done');
+		expect(holding(lock(w, 'CACHE_LOCK'), warmer.id)).toEqual({
+			agent: warmer.id,
+			acquiredAt: [{ function: 'warm', file: 'thr_rlock_dead_owner.py', line: 11 }],
+			leaked: 'owner-finished',
+		});
+		expect(waitOf(w, task(w, 'reader').id)?.resource.id).toBe(lock(w, 'CACHE_LOCK').id);
+	});
+
 	it('a task awaiting to_thread() whose worker waits for a lock of an ended thread: the loop is quiescent for good', async () => {
 		const r = await run('to_thread_dead_owner.py');
 		expectProof(r, 'quiescence');
@@ -530,6 +544,7 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		'thread_lock_under_tracer.py',
 		'aio_wait_future_never_set.py',
 		'thr_futures_wait_stuck_job.py',
+		'thr_rlock_dead_owner.py',
 	];
 	// Close to stuck, but each makes progress: a false deadlock here is the worst outcome.
 	const notStuck: Array<[string, unknown]> = [
@@ -550,6 +565,8 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['c_signal_handler.py', 'signalled'],
 		['c_signal_handler_sets_thread_event.py', 'set'],
 		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
+		// CPython's RLock knows its owner by ident: a later thread with an ended owner's ident owns it.
+		['thr_rlock_ident_reused.py', 're-entered and released'],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
 		const r = await run(name);

@@ -5,6 +5,9 @@ Event, Semaphore, Queue created afterwards) with wrappers around a raw `_thread`
 about to block forever first follows thread -> lock -> owner thread -> the lock it waits for -> ...;
 if that comes back to itself (re-acquiring a non-reentrant Lock included) it reports a deadlock at
 once, from the acquiring thread, before blocking. An RLock re-acquired by its owner just counts.
+An RLock's owner is told by thread ident, as CPython's own RLock tells it: a thread that gets the
+ident of an ended thread owns the RLocks that thread left held (tests/fixtures/verify/python/
+thr_rlock_ident_reused.py completes, with detection on and off).
 """
 import _thread
 import asyncio.events
@@ -110,6 +113,25 @@ def _acquire(real, rec, agent, caller, blocking, timeout, restore=None):
     return ok
 
 
+def _inherit(rec, agent, deeper):
+    """CPython's RLock knows its owner by thread ident only, and a thread started after another
+    ended may get that thread's ident: it then owns whatever RLock the ended thread left held,
+    re-entering it (`deeper` 1) or releasing it (0) where a thread with any other ident would
+    wait or fail. `agent`, whose ident is that of the ended owner of `rec`, becomes the owner, as
+    every later check of this lock must see (a proof that the lock is held by a thread that has
+    ended would be false for this thread)."""
+    with waitgraph.mutex:
+        dead = rec.owner
+        rec.owner = agent
+        rec.depth += deeper
+    _lo_released(dead, rec)
+    held = _lo_held.get(agent)  # lockorder.took, inline
+    if held is None:
+        _lo_held[agent] = [rec]
+    else:
+        held.append(rec)
+
+
 def _check_cycle(agent, rec):
     """Under the graph mutex: reports the deadlock when `agent` waiting forever for `rec` closes
     a cycle that proves one (returns only when it does not, or reporting is off)."""
@@ -213,6 +235,9 @@ class _TrackedLock:
         if owner is agent and self._REENTRANT:
             rec.depth += 1
             return True
+        if owner is not None and self._REENTRANT and owner.ident == ident:
+            _inherit(rec, agent, 1)  # an ended thread's RLock, re-entered by a thread with its ident
+            return True
         caller = _getframe(1)
         code = caller.f_code
         # The common case, inline: a plain function of the snippet takes a free lock outside an
@@ -256,8 +281,11 @@ class _TrackedLock:
         rec = self._rec
         real = self._real
         if self._REENTRANT:
-            if rec.owner is not agent:
-                raise RuntimeError("cannot release un-acquired lock")
+            owner = rec.owner
+            if owner is not agent:
+                if owner is None or owner.ident != ident:
+                    raise RuntimeError("cannot release un-acquired lock")
+                _inherit(rec, agent, 0)  # an ended thread's RLock, released by a thread with its ident
             if rec.depth > 1:
                 rec.depth -= 1
                 return
@@ -293,7 +321,7 @@ class _TrackedLock:
         what _acquire_restore needs to take it back as it was."""
         rec = self._rec
         saved = (rec.depth, rec.acquired, rec.anchor, rec.owner_task)
-        if self._REENTRANT and rec.owner is _agent():
+        if self._REENTRANT and self._is_owned():
             rec.depth = 1  # the whole depth is released at once (and restored from `saved`)
         self.__exit__()
         return saved
@@ -362,12 +390,15 @@ class RLock(_TrackedLock):
     def locked(self):
         return self._real.locked()
 
-    # Used by threading.Condition.
+    # Used by threading.Condition. Owned, as CPython's RLock tells it: by the calling thread's
+    # ident (see _inherit).
     def _is_owned(self):
-        return self._rec.owner is _agent()
+        owner = self._rec.owner
+        return owner is not None and owner.ident == _get_ident()
 
     def _recursion_count(self):
-        return self._rec.depth if self._rec.owner is _agent() else 0
+        owner = self._rec.owner
+        return self._rec.depth if owner is not None and owner.ident == _get_ident() else 0
 
     def _at_fork_reinit(self):
         self._real._at_fork_reinit()
