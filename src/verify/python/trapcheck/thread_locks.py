@@ -444,7 +444,8 @@ def install():
     join_waits = waitgraph.join_waits
 
     def join(self, timeout=None):
-        if timeout is not None or self.ident is None:
+        ident = getattr(self, "_ident", None)  # Thread.ident's own value, without its property's call
+        if timeout is not None or ident is None:
             return orig_join(self, timeout)
         # Without the graph mutex: a join registered before the thread blocks, or left after it
         # returns, names a thread that is running or has ended, and neither is stuck.
@@ -452,7 +453,7 @@ def install():
         agent = t._tc_agent if t is not None else None
         if agent is None:
             agent = _agent()
-        join_waits[agent] = self.ident
+        join_waits[agent] = ident
         try:
             return orig_join(self, timeout)
         finally:
