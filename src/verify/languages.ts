@@ -130,8 +130,9 @@ export const LANGUAGE_DESCRIPTORS = [
 		args: [],
 		realExecutable: ['-c', 'import sys; print(sys.executable)'],
 		versionArgs: ['-c', 'import sys; print(sys.version)'],
-		// Bytecode in a shared cache, not in `__pycache__` folders next to the snippets.
-		env: (cache) => ({ PYTHONPYCACHEPREFIX: posix.join(cache, 'python'), PYTHONUNBUFFERED: '1' }),
+		// Bytecode in a shared cache, not in `__pycache__` folders next to the snippets. The GIL on,
+		// should python3 be a free-threaded build: the harness's proofs rest on it (ignored elsewhere).
+		env: (cache) => ({ PYTHONPYCACHEPREFIX: posix.join(cache, 'python'), PYTHONUNBUFFERED: '1', PYTHON_GIL: '1' }),
 		imports: (source) => ({ local: pythonImports(source), packages: [] }),
 		resolve: resolvePython,
 	},

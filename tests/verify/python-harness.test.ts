@@ -565,8 +565,6 @@ describe.concurrent('Python harness: no invented deadlocks', () => {
 		['c_signal_handler.py', 'signalled'],
 		['c_signal_handler_sets_thread_event.py', 'set'],
 		['thread_lock_traced.py', { balance: 4, tracedDeposit: true }],
-		// CPython's RLock knows its owner by ident: a later thread with an ended owner's ident owns it.
-		['thr_rlock_ident_reused.py', 're-entered and released'],
 	];
 	it.each(notStuck)('%s completes (no deadlock claimed)', async (name, returned) => {
 		const r = await run(name);
@@ -596,6 +594,27 @@ describe.concurrent('Python harness: completed, raised, unrunnable', () => {
 		expect(r.elapsedMs).toBeLessThan(1000);
 		const version = execFileSync('python3', ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
 		expect(r.runtime).toEqual({ name: 'CPython', version });
+	});
+
+	it('runs with the GIL on (PYTHON_GIL=1), which a free-threaded python3 would otherwise run without', async () => {
+		const r = await run('gil_setting.py');
+		expect(r.outcome, why(r)).toBe('completed');
+		expect(r.returned).toEqual({ PYTHON_GIL: '1', gil: true });
+	});
+
+	it('a Python whose GIL is off: unrunnable with detection on (its proofs rest on the GIL), saying how to run it', () => {
+		// A free-threaded build with the GIL off, as far as the harness can tell: sys._is_gil_enabled() is False.
+		const harness = join(ROOT, 'src/verify/python/harness.py');
+		const boot = 'import runpy, sys; sys._is_gil_enabled = lambda: False; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")';
+		const report = (...flags: string[]) => {
+			const out = execFileSync('python3', ['-c', boot, harness, '--report-fd', '1', '--timeout-ms', '2000', ...flags, join(FIXTURES, 'sync_main.py')], { encoding: 'utf8' });
+			return out.trim().split('\n').map((line) => JSON.parse(line));
+		};
+		const on = report();
+		expect(on.map((m) => m.type)).toEqual(['hello', 'unrunnable']);
+		expect(on[1].message).toMatch(/the GIL is off .* Run it with PYTHON_GIL=1/);
+		// The timeout alone needs no GIL: with detection off it runs.
+		expect(report('--no-detect').at(-1)).toMatchObject({ type: 'verdict', outcome: 'completed' });
 	});
 
 	it('main() raising: the exception type, message and a traceback that starts in the snippet', async () => {

@@ -25,6 +25,12 @@ def parse_args(argv):
     return args
 
 
+def gil_enabled():
+    """False only on a free-threaded CPython (3.13+) running with its GIL off."""
+    is_enabled = getattr(sys, "_is_gil_enabled", None)
+    return is_enabled is None or bool(is_enabled())
+
+
 def install_detectors():
     """Instruments asyncio.Lock, threading.Lock/RLock, the other waitables (primitives.py), thread
     pools and event loops. Must run
@@ -48,6 +54,13 @@ def main(argv):
     reporter = report.Reporter(args.report_fd)
     report.set_reporter(reporter)
     reporter.hello()
+    detect = not args.no_detect
+    if detect and not gil_enabled():
+        reporter.unrunnable(
+            "the GIL is off in this free-threaded Python, and the deadlock proofs rest on it (each step of "
+            "the harness's bookkeeping is atomic under the GIL). Run it with PYTHON_GIL=1, as src/verify "
+            "does, or with --no-detect for the timeout alone."
+        )
 
     def forked_child():
         reporter.disabled = True
@@ -62,7 +75,6 @@ def main(argv):
         concurrent.futures.thread._worker.__code__,
         runner.run.__code__,
     )
-    detect = not args.no_detect
     if detect:
         install_detectors()
     watchdog = Watchdog(reporter, args.timeout_ms, detect)

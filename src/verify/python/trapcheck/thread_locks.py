@@ -6,8 +6,8 @@ about to block forever first follows thread -> lock -> owner thread -> the lock 
 if that comes back to itself (re-acquiring a non-reentrant Lock included) it reports a deadlock at
 once, from the acquiring thread, before blocking. An RLock re-acquired by its owner just counts.
 An RLock's owner is told by thread ident, as CPython's own RLock tells it: a thread that gets the
-ident of an ended thread owns the RLocks that thread left held (tests/fixtures/verify/python/
-thr_rlock_ident_reused.py completes, with detection on and off).
+ident of an ended thread owns the RLocks that thread left held (tests/fixtures/verify/external/
+python/cpython128167_rlock_owner_ident_reused.py completes, with detection on and off).
 """
 import _thread
 import asyncio.events
