@@ -1,7 +1,6 @@
 // The Node.js harness end to end: each fixture in tests/fixtures/verify/typescript runs through
 // runSnippet exactly as a snippet of the catalog does, and the test checks the facts a reader is
 // shown (protocol v2: src/verify/facts.ts; the words come from src/verify/words.ts).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame, Witness, WitnessResource, WitnessTask } from '../../src/verify/facts.ts';
@@ -11,6 +10,7 @@ import { formatReport } from '../../src/verify/report.ts';
 import { KILL_GRACE_MS, runSnippet, UnrunnableError, type RunResult } from '../../src/verify/run-snippet.ts';
 import { summarize } from '../../src/verify/words.ts';
 import { ROOT } from '../support/paths.ts';
+import { gone } from '../support/processes.ts';
 
 const FIXTURES = join(ROOT, 'tests/fixtures/verify/typescript');
 const fixture = (name: string) => join(FIXTURES, `${name}.ts`);
@@ -144,7 +144,7 @@ describe.concurrent('deadlocks proven by a wait-for cycle', () => {
 		expect(r.elapsedMs).toBeGreaterThanOrEqual(1500);
 		const pid = Number(/child pid (\d+)/.exec(r.stdout)?.[1]);
 		expect(pid).toBeGreaterThan(0);
-		expect(isRunning(pid), `child ${pid} still running`).toBe(false);
+		expect(await gone(pid), `child ${pid} still running`).toBe(true);
 	});
 
 	it('every permit of a Semaphore held by a section that waits for the pool: cycle through both holders, within 1 s', async () => {
@@ -490,11 +490,3 @@ describe.concurrent('files that cannot run', () => {
 afterAll(() => {
 	expect(liveRunProcesses(), 'snippet processes left running').toEqual([]);
 });
-
-function isRunning(pid: number): boolean {
-	try {
-		return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-	} catch {
-		return false;
-	}
-}

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveRunProcesses } from '../../src/verify/process-runner.ts';
@@ -8,6 +7,7 @@ import { KILL_GRACE_MS, runSnippet, UnrunnableError, type RunOptions, type RunRe
 import type { Frame, WaitEdge, Witness, WitnessResource, WitnessTask } from '../../src/verify/facts.ts';
 import { formatWitness, summarize } from '../../src/verify/words.ts';
 import { ROOT } from '../support/paths.ts';
+import { gone } from '../support/processes.ts';
 
 // The Python harness (src/verify/python/harness.py) on one small program per case, through
 // runSnippet as `npm run check` uses it. Deadlocks are proven early: their bounds below are
@@ -696,18 +696,3 @@ describe.concurrent('Python harness: runs that never finish end within timeout +
 afterAll(() => {
 	expect(liveRunProcesses(), 'snippet processes left running after all runs').toEqual([]);
 });
-
-/** True once `pid` no longer runs (gone, or a zombie waiting to be reaped); waits up to 5 s. */
-async function gone(pid: number): Promise<boolean> {
-	for (let i = 0; i < 100; i++) {
-		const status = `/proc/${pid}/status`;
-		if (!existsSync(status)) return true;
-		try {
-			if (/^State:\s+Z/m.test(readFileSync(status, 'utf8'))) return true;
-		} catch {
-			return true;
-		}
-		await new Promise((resolve) => setTimeout(resolve, 50));
-	}
-	return false;
-}
