@@ -167,9 +167,7 @@ def _install_thread_started_event():
 
 def _install_condition_wait():
     cond_waits = waitgraph.cond_waits
-    new_agent = waitgraph.new_agent
-    active_threads = threading._active
-    get_ident = _thread.get_ident
+    agent_of = waitgraph.current_thread_agent
     note_event = waitgraph.note_event
     new_cond_wait = tuple.__new__
 
@@ -192,12 +190,8 @@ def _install_condition_wait():
                 # no event of its own: it changes the set of parked threads, which the watchdog's
                 # two samples compare. Leaving notes one (a thread may leave and park again
                 # between two samples). (Thread.start() waits for its new thread on a Condition
-                # that keeps the standard library's wait: see _site_init.)
-                ident = get_ident()  # waitgraph.current_thread_agent, inline (as thread_locks' acquire)
-                t = active_threads.get(ident)
-                agent = t._tc_agent if t is not None else None
-                if agent is None:
-                    agent = new_agent(ident, t)
+                # that keeps the standard library's wait: see _install_thread_started_event.)
+                agent = agent_of()
                 cond_waits[agent] = new_cond_wait(CondWait, (self, waiter, sys._getframe(1), _get_running_loop()))
                 try:
                     waiter.acquire()

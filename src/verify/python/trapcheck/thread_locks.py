@@ -125,11 +125,7 @@ def _inherit(rec, agent, deeper):
         rec.owner = agent
         rec.depth += deeper
     _lo_released(dead, rec)
-    held = _lo_held.get(agent)  # lockorder.took, inline
-    if held is None:
-        _lo_held[agent] = [rec]
-    else:
-        held.append(rec)
+    lockorder.took(agent, rec)
 
 
 def _check_cycle(agent, rec):
@@ -449,10 +445,7 @@ def install():
             return orig_join(self, timeout)
         # Without the graph mutex: a join registered before the thread blocks, or left after it
         # returns, names a thread that is running or has ended, and neither is stuck.
-        t = _active_threads.get(_get_ident())  # current_thread_agent, inline (as in acquire)
-        agent = t._tc_agent if t is not None else None
-        if agent is None:
-            agent = _agent()
+        agent = _agent()
         join_waits[agent] = ident
         try:
             return orig_join(self, timeout)
